@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from citycarbon.accounting.model import (
@@ -67,7 +67,11 @@ class ReportInput:
         if not isinstance(lines, list):
             raise ReportError(
                 report_id,
-                [AccountingError("a report needs a list of lines", report=report_id, field="lines")],
+                [
+                    AccountingError(
+                        "a report needs a list of lines", report=report_id, field="lines"
+                    )
+                ],
             )
         items = []
         for position, raw in enumerate(lines, start=1):
@@ -79,9 +83,7 @@ class ReportInput:
             values = {k: v for k, v in raw.items() if k not in _LINE_KEYS}
             if "unit" in raw:
                 values["quantity@given_unit"] = raw["unit"]
-            items.append(
-                LineInput(str(raw.get("source", "")), values, str(raw.get("label") or ""))
-            )
+            items.append(LineInput(str(raw.get("source", "")), values, str(raw.get("label") or "")))
         return ReportInput(
             id=report_id,
             sector=str(data.get("sector", "")),
@@ -177,7 +179,9 @@ class _LineResolver:
         if unit is None:
             if field.kind == "fraction":
                 self.error(
-                    field.name, raw, "write the unit: '%' or 'fraction' (a bare number is ambiguous)"
+                    field.name,
+                    raw,
+                    "write the unit: '%' or 'fraction' (a bare number is ambiguous)",
                 )
             else:
                 self.error(field.name, raw, f"a unit is required ({' or '.join(field.units)})")
@@ -303,7 +307,11 @@ def compute_report(
     except KeyError as exc:
         raise ReportError(
             report.id,
-            [AccountingError(str(exc.args[0]), report=report.id, field="sector", value=report.sector)],
+            [
+                AccountingError(
+                    str(exc.args[0]), report=report.id, field="sector", value=report.sector
+                )
+            ],
         ) from None
     if report.year is None:
         errors.append(AccountingError("a report needs a year", report=report.id, field="year"))
@@ -316,7 +324,11 @@ def compute_report(
         except KeyError as exc:
             errors.append(
                 AccountingError(
-                    str(exc.args[0]), report=report.id, line=number, field="source", value=line.source
+                    str(exc.args[0]),
+                    report=report.id,
+                    line=number,
+                    field="source",
+                    value=line.source,
                 )
             )
             continue
@@ -344,19 +356,19 @@ def compute_report(
     for number, line, resolver in resolved:
         source = resolver.source
         try:
-            masses = source.compute(resolver.values)
+            with localcontext(CONTEXT):
+                masses = source.compute(resolver.values)
             amount = co2e(masses, metric)
         except (ValueError, ArithmeticError) as exc:
-            if isinstance(exc, GWPError):
-                message = str(exc)
-            else:
-                message = f"cannot compute: {exc}"
+            message = str(exc) if isinstance(exc, GWPError) else f"cannot compute: {exc}"
             errors.append(AccountingError(message, report=report.id, line=number))
             continue
         treatment = sector.treatment(source.id)
         assert treatment is not None
         results.append(
-            LineResult(number, source.id, treatment, masses, amount, tuple(resolver.params), line.label)
+            LineResult(
+                number, source.id, treatment, masses, amount, tuple(resolver.params), line.label
+            )
         )
     if errors:
         raise ReportError(report.id, errors)

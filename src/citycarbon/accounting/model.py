@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Any, Final, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from citycarbon.units import CO2e
 
@@ -22,6 +25,7 @@ __all__ = [
     "Field",
     "FieldKind",
     "LineResult",
+    "Num",
     "ParamUse",
     "ReportError",
     "ReportResult",
@@ -30,15 +34,30 @@ __all__ = [
     "SourceType",
     "Treatment",
     "Value",
+    "num",
 ]
 
 FieldKind = Literal["activity", "parameter", "fraction", "choice"]
 Treatment = Literal["add", "subtract", "memo"]
 TREATMENTS: Final = ("add", "subtract", "memo")
 
-#: A resolved value handed to a compute function: a number in the field's canonical unit, or the
-#: id chosen for a ``choice`` field.
-Value = Decimal | str
+#: The number types every formula function accepts and returns: exact decimals for reports,
+#: floats and float arrays for statistics and bulk recomputation. Formulas use only ``+ - * /``
+#: (multiplying before dividing), so one documented function serves every type.
+Num = TypeVar("Num", Decimal, float, npt.NDArray[np.float64])
+
+#: A resolved value handed to a compute function: a number in the field's canonical unit (a
+#: Decimal, or a float array in bulk recomputation), the id chosen for a ``choice`` field, or
+#: under ``"<field>@unit"`` the canonical unit the field's value is in.
+Value = Decimal | str | npt.NDArray[np.float64] | npt.NDArray[np.object_]
+
+
+def num(values: Mapping[str, Value], name: str) -> Any:
+    """The numeric value of field ``name`` (a Decimal, or a float array in bulk mode)."""
+    value = values[name]
+    if isinstance(value, str):
+        raise TypeError(f"field {name} is not numeric")
+    return value
 
 
 class AccountingError(ValueError):
@@ -76,7 +95,9 @@ class AccountingError(ValueError):
 
     def as_dict(self) -> dict[str, object]:
         """The refusal as plain data."""
-        value = self.value if isinstance(self.value, (str, int, float, type(None))) else str(self.value)
+        value = (
+            self.value if isinstance(self.value, (str, int, float, type(None))) else str(self.value)
+        )
         return {
             "report": self.report,
             "line": self.line,
@@ -145,8 +166,9 @@ class Field:
         }
 
 
-#: A compute function: resolved values by field name → masses of gases [t].
-Compute = Callable[[Mapping[str, Value]], dict[str, Decimal]]
+#: A compute function: resolved values by field name → masses of gases [t]. It must work on
+#: Decimal scalars and on float arrays alike (arithmetic only; no branching on numeric values).
+Compute = Callable[[Mapping[str, Value]], dict[str, Any]]
 
 
 @dataclass(frozen=True)

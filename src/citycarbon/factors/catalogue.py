@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-__all__ = ["FORM_UNITS", "Fuel", "fuels", "fuel"]
+__all__ = ["FORM_UNITS", "Fuel", "fuel", "fuels"]
 
 #: Unit of quantity and of net calorific value by physical form.
 FORM_UNITS: Final = {

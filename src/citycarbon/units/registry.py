@@ -41,8 +41,8 @@ class UnitError(ValueError):
     """A unit string that cannot be read, or a quantity in the wrong dimension."""
 
 
-ureg: Final = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=True)
-Q: Final = ureg.Quantity
+ureg: Final[Any] = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=True)
+Q: Final[Any] = ureg.Quantity
 
 #: The gases that are dimensions of their own: mass of CO2, CH4, N2O ... never interchangeable.
 GAS_UNITS: Final = (

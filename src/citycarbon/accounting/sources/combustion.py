@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from citycarbon.accounting.constants import mul, times_44_over_12
-from citycarbon.accounting.model import DefaultSpec, Field, SourceType, Value
+from citycarbon.accounting.model import DefaultSpec, Field, Num, SourceType, Value, num
 from citycarbon.accounting.sources.registry import register
 from citycarbon.factors import fuel, fuels
 
 __all__ = ["fuel_combustion_co2"]
 
 
-def fuel_combustion_co2(
-    quantity: Decimal, ncv: Decimal, carbon_content: Decimal, oxidation: Decimal
-) -> Decimal:
+def fuel_combustion_co2(quantity: Num, ncv: Num, carbon_content: Num, oxidation: Num) -> Num:
     """CO2 from burning a fossil fuel [tCO2].
 
     Parameters
@@ -54,12 +51,10 @@ def fuel_combustion_co2(
     NDRC 2013 enterprise guidelines, fuel combustion, Eq. (2) E = Σ AD·EF, Eq. (3) AD = FC·NCV,
     Eq. (4) EF = CC·OF·44/12 (identical in the 24 sector guidelines).
     """
-    return times_44_over_12(mul(quantity, ncv, carbon_content, oxidation))
+    return quantity * ncv * carbon_content * oxidation * 44 / 12
 
 
-def fuel_combustion_co2_from_heat(
-    heat: Decimal, carbon_content: Decimal, oxidation: Decimal
-) -> Decimal:
+def fuel_combustion_co2_from_heat(heat: Num, carbon_content: Num, oxidation: Num) -> Num:
     """CO2 from burning a fuel whose heat AD is known directly [tCO2].
 
     Parameters
@@ -79,19 +74,18 @@ def fuel_combustion_co2_from_heat(
     ----------
     NDRC 2013 enterprise guidelines, Eq. (2) and (4).
     """
-    return times_44_over_12(mul(heat, carbon_content, oxidation))
+    return heat * carbon_content * oxidation * 44 / 12
 
 
-def _compute(values: Mapping[str, Value]) -> dict[str, Decimal]:
-    quantity = values["quantity"]
-    cc = values["carbon_content"]
-    of = values["oxidation"]
-    assert isinstance(quantity, Decimal) and isinstance(cc, Decimal) and isinstance(of, Decimal)
+def _compute(values: Mapping[str, Value]) -> dict[str, Num]:
+    quantity, cc, of = (
+        num(values, "quantity"),
+        num(values, "carbon_content"),
+        num(values, "oxidation"),
+    )
     if values.get("quantity@unit") == "GJ":
         return {"CO2": fuel_combustion_co2_from_heat(quantity, cc, of)}
-    ncv = values["ncv"]
-    assert isinstance(ncv, Decimal)
-    return {"CO2": fuel_combustion_co2(quantity, ncv, cc, of)}
+    return {"CO2": fuel_combustion_co2(quantity, num(values, "ncv"), cc, of)}
 
 
 def _check(values: Mapping[str, Value]) -> list[tuple[str, str]]:
@@ -118,28 +112,41 @@ FUEL_COMBUSTION = register(
         gases=("CO2",),
         fields=(
             Field(
-                "fuel", "choice", "Fuel (see `citycarbon factors --parameter ncv`)", "燃料品种",
+                "fuel",
+                "choice",
+                "Fuel (see `citycarbon factors --parameter ncv`)",
+                "燃料品种",
                 choices=lambda: tuple(sorted(fuels())),
             ),
             Field(
-                "quantity", "activity",
+                "quantity",
+                "activity",
                 "Fuel consumed: t for solids and liquids, 10^4 Nm3 for gases; or GJ of heat",
                 "燃料消耗量（固体、液体：吨；气体：万标准立方米；或热量：GJ）",
                 units=("t", "10^4 Nm3", "GJ"),
             ),
             Field(
-                "ncv", "parameter", "Net calorific value", "低位发热量",
+                "ncv",
+                "parameter",
+                "Net calorific value",
+                "低位发热量",
                 units=("GJ/t", "GJ/(10^4 Nm3)"),
                 default=DefaultSpec("ncv", subject_field="fuel"),
                 minimum=Decimal(0),
             ),
             Field(
-                "carbon_content", "parameter", "Carbon content per unit heat", "单位热值含碳量",
+                "carbon_content",
+                "parameter",
+                "Carbon content per unit heat",
+                "单位热值含碳量",
                 units=("tC/GJ",),
                 default=DefaultSpec("carbon_content", subject_field="fuel"),
             ),
             Field(
-                "oxidation", "fraction", "Carbon oxidation rate", "碳氧化率",
+                "oxidation",
+                "fraction",
+                "Carbon oxidation rate",
+                "碳氧化率",
                 units=("fraction",),
                 default=DefaultSpec("oxidation", subject_field="fuel"),
                 maximum=Decimal(1),
@@ -151,4 +158,3 @@ FUEL_COMBUSTION = register(
         reference="NDRC 2013 enterprise GHG guidelines, Eq. (2)-(4); GB/T 32150-2015 Eq. (2)-(4)",
     )
 )
-

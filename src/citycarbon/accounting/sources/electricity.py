@@ -10,16 +10,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
-from citycarbon.accounting.constants import mul
-from citycarbon.accounting.model import DefaultSpec, Field, SourceType, Value
+from citycarbon.accounting.model import DefaultSpec, Field, Num, SourceType, Value, num
 from citycarbon.accounting.sources.registry import register
 
 __all__ = ["electricity_co2"]
 
 
-def electricity_co2(electricity: Decimal, factor: Decimal) -> Decimal:
+def electricity_co2(electricity: Num, factor: Num) -> Num:
     """CO2 attributed to electricity purchased (or exported) [tCO2].
 
     Parameters
@@ -38,31 +36,36 @@ def electricity_co2(electricity: Decimal, factor: Decimal) -> Decimal:
     NDRC 2013 enterprise guidelines, emissions of net purchased electricity (Eq. (9) of the
     iron and steel guideline; the same equation in every sector guideline); GB/T 32150-2015.
     """
-    return mul(electricity, factor)
+    return electricity * factor
 
 
-def _compute(values: Mapping[str, Value]) -> dict[str, Decimal]:
-    quantity, factor = values["quantity"], values["factor"]
-    assert isinstance(quantity, Decimal) and isinstance(factor, Decimal)
-    return {"CO2": electricity_co2(quantity, factor)}
+def _compute(values: Mapping[str, Value]) -> dict[str, Num]:
+    return {"CO2": electricity_co2(num(values, "quantity"), num(values, "factor"))}
 
 
 def _fields(verb_en: str, verb_zh: str) -> tuple[Field, ...]:
     return (
         Field(
-            "quantity", "activity", f"Electricity {verb_en}", f"{verb_zh}电量",
+            "quantity",
+            "activity",
+            f"Electricity {verb_en}",
+            f"{verb_zh}电量",
             units=("MWh",),
         ),
         Field(
-            "factor", "parameter",
+            "factor",
+            "parameter",
             "Grid average emission factor (an OM/BM baseline factor is refused)",
             "电网平均排放因子（不得使用基准线OM/BM因子）",
             units=("tCO2/MWh",),
             default=DefaultSpec("grid_ef", subject="@region", kind="grid_average"),
         ),
         Field(
-            "factor_kind", "choice", "Kind of the factor given: grid_average (default)",
-            "排放因子类别：电网平均（默认）", required=False,
+            "factor_kind",
+            "choice",
+            "Kind of the factor given: grid_average (default)",
+            "排放因子类别：电网平均（默认）",
+            required=False,
             choices=lambda: ("grid_average", "grid_om", "grid_bm", "grid_cm"),
         ),
     )

@@ -1,0 +1,1 @@
+"""citycarbon.inventory (kernel; see docs)."""

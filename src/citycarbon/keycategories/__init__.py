@@ -1,0 +1,1 @@
+"""citycarbon.keycategories (kernel; see docs)."""

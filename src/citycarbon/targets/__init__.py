@@ -1,0 +1,1 @@
+"""citycarbon.targets (kernel; see docs)."""

@@ -1,0 +1,1 @@
+"""citycarbon.uncertainty (kernel; see docs)."""
