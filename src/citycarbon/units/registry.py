@@ -86,7 +86,9 @@ UNIT_ALIASES: Final[dict[str, str]] = {
     "gwh": "gigawatt_hour",
     "万千瓦时": "10000 * kilowatt_hour",
     "亿千瓦时": "100000000 * kilowatt_hour",
-    "mj": "megajoule", "兆焦": "megajoule",
+    "mj": "megajoule", "兆焦": "megajoule", "pj": "petajoule",
+    "g": "gram", "克": "gram", "kt": "1000 * metric_ton", "mt": "1000000 * metric_ton",
+    "l": "liter", "升": "liter",
     "gj": "gigajoule", "吉焦": "gigajoule", "百万千焦": "gigajoule",
     "tj": "terajoule", "太焦": "terajoule",
     "kj": "kilojoule", "千焦": "kilojoule",
@@ -108,6 +110,12 @@ UNIT_ALIASES: Final[dict[str, str]] = {
 for _gas in GAS_UNITS:
     for _prefix in ("g", "kg", "t"):
         UNIT_ALIASES[f"{_prefix}{_gas}".lower()] = f"{_prefix}{_gas}"
+
+#: Canonical names the library itself writes (so every alias target reads back).
+_PINT_NAMES: Final = frozenset(
+    {"Nm3", "tce", "kgce", "tC", "kgC", "gC", "GJ", "TJ", "MJ", "kJ", "MWh", "kWh", "GWh"}
+    | {f"{p}{g}" for g in GAS_UNITS for p in ("g", "kg", "t")}
+)
 
 _SCALE = re.compile(
     r"^\s*(?:(?P<pow>10\s*(?:\^|\*\*)\s*(?P<exp>-?\d+))|(?P<sup>10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
@@ -154,12 +162,10 @@ def _term(text: str, original: str) -> str:
         if "*" in text or " " in text.strip():
             parts = [p for p in re.split(r"\s*\*\s*|\s+", text) if p]
             name = " * ".join(_term(p, original) for p in parts)
-        else:
-            try:
-                ureg.parse_units(text)
-            except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError):
-                raise UnitError(f"unit {original!r}: unknown unit {text!r}") from None
+        elif text in _PINT_NAMES:
             name = text
+        else:
+            raise UnitError(f"unit {original!r}: unknown unit {text!r}")
     return f"({scale} * {name})" if scale else f"({name})"
 
 
@@ -213,22 +219,43 @@ def convert(value: Decimal, unit: str, target: str) -> Decimal:
     goal = parse_unit(target)
     if source.dimensionality != goal.dimensionality:
         raise UnitError(
-            f"unit {unit!r} is a {_describe(source)}, but {target!r} ({_describe(goal)}) is needed"
+            f"unit {unit!r} is {_describe(source)}, but {target!r} ({_describe(goal)}) is needed"
         )
     ratio = (source / goal).to("dimensionless").magnitude
     result = Decimal(value) * Decimal(str(ratio))
     return result
 
 
-_DIMENSION_NAMES: Final = {
+_BASE_NAMES: Final = {
     "[mass]": "mass",
-    "[length] ** 3": "volume",
-    "[length] ** 2 * [mass] / [time] ** 2": "energy",
-    "dimensionless": "ratio",
-    "[carbon]": "carbon mass",
+    "[length]": "length",
+    "[time]": "time",
+    "[temperature]": "temperature",
+    "[carbon]": "carbon",
+    **{f"[{gas.lower()}]": gas for gas in GAS_UNITS},
 }
 
 
 def _describe(quantity: Any) -> str:
-    text = str(quantity.dimensionality)
-    return _DIMENSION_NAMES.get(text, text)
+    """Name a dimensionality the way a reader of energy statistics would (energy/mass …)."""
+    dims = {str(k): int(v) for k, v in dict(quantity.dimensionality).items()}
+    time = dims.get("[time]", 0)
+    if time and time % 2 == 0:
+        energy = -time // 2
+        dims["[time]"] = 0
+        dims["[length]"] = dims.get("[length]", 0) - 2 * energy
+        dims["[mass]"] = dims.get("[mass]", 0) - energy
+        dims["energy"] = energy
+    length = dims.get("[length]", 0)
+    if length and length % 3 == 0:
+        dims["volume"] = dims.pop("[length]") // 3
+    num = [(_BASE_NAMES.get(k, k), v) for k, v in dims.items() if v > 0]
+    den = [(_BASE_NAMES.get(k, k), -v) for k, v in dims.items() if v < 0]
+
+    def join(items: list[tuple[str, int]]) -> str:
+        return "·".join(name if power == 1 else f"{name}^{power}" for name, power in items)
+
+    if not num and not den:
+        return "ratio"
+    text = join(num) or "1"
+    return f"{text}/{join(den)}" if den else text
