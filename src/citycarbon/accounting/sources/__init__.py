@@ -1,6 +1,13 @@
 """Emission-source types, one documented formula each. Importing this package registers them."""
 
-from citycarbon.accounting.sources import combustion, electricity  # noqa: F401  (registration)
+from citycarbon.accounting.sources import (  # noqa: F401  (registration)
+    combustion,
+    electricity,
+    fugitive,
+    grid,
+    heat,
+    misc,
+)
 from citycarbon.accounting.sources.registry import SOURCE_TYPES, register, source_type
 
 __all__ = ["SOURCE_TYPES", "register", "source_type"]
