@@ -1,11 +1,15 @@
 """Emission-source types, one documented formula each. Importing this package registers them."""
 
 from citycarbon.accounting.sources import (  # noqa: F401  (registration)
+    chemical,
     combustion,
     electricity,
+    fgases,
     fugitive,
     grid,
     heat,
+    metals,
+    minerals,
     misc,
 )
 from citycarbon.accounting.sources.registry import SOURCE_TYPES, register, source_type
