@@ -35,8 +35,6 @@ from citycarbon.units.registry import parse_unit
 
 __all__ = ["LineInput", "ReportInput", "compute_report", "compute_reports"]
 
-_LINE_KEYS = {"source", "unit", "label", "note"}
-
 
 @dataclass(frozen=True)
 class LineInput:
@@ -60,38 +58,22 @@ class ReportInput:
 
     @staticmethod
     def from_dict(data: Mapping[str, Any], index: int = 0) -> ReportInput:
-        """Read the interchange form (see ``docs/interchange.md``)."""
-        report_id = str(data.get("id") or f"#{index + 1}")
-        year = data.get("year")
-        lines = data.get("lines")
-        if not isinstance(lines, list):
-            raise ReportError(
-                report_id,
-                [
-                    AccountingError(
-                        "a report needs a list of lines", report=report_id, field="lines"
-                    )
-                ],
-            )
-        items = []
-        for position, raw in enumerate(lines, start=1):
-            if not isinstance(raw, Mapping):
-                raise ReportError(
-                    report_id,
-                    [AccountingError("a line must be an object", report=report_id, line=position)],
-                )
-            values = {k: v for k, v in raw.items() if k not in _LINE_KEYS}
-            if "unit" in raw:
-                values["quantity@given_unit"] = raw["unit"]
-            items.append(LineInput(str(raw.get("source", "")), values, str(raw.get("label") or "")))
-        return ReportInput(
-            id=report_id,
-            sector=str(data.get("sector", "")),
-            year=year if isinstance(year, int) and not isinstance(year, bool) else None,
-            lines=tuple(items),
-            region=str(data["region"]) if data.get("region") else None,
-            enterprise=str(data.get("enterprise") or ""),
-        )
+        """Read one report of the interchange form (see ``docs/interchange.md``).
+
+        The parsing lives in :mod:`citycarbon.accounting.interchange`, which reads JSON, YAML and
+        the Excel template into the same normal form. A report without an id is called
+        ``#<index + 1>``.
+
+        Raises
+        ------
+        ReportError
+            With every structural problem found (unknown key, sector or region, a year that is
+            not a whole number, a line that is not an object …), each naming the report, line,
+            field and value.
+        """
+        from citycarbon.accounting.interchange import report_from_mapping
+
+        return report_from_mapping(data, index + 1, require_id=False)
 
 
 def _split_value(raw: Any) -> tuple[Any, str | None]:
