@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from citycarbon.accounting.interchange import read_reports, write_template
+from citycarbon.accounting.interchange import read_reports
+from citycarbon.accounting.workbook import write_template
 
 DEFAULT = Path("examples/enterprise_reports.json")
 

@@ -12,12 +12,7 @@ from rich.console import Console
 from rich.padding import Padding
 
 from citycarbon.accounting import ReportError, ReportResult, compute_report, sectors
-from citycarbon.accounting.interchange import (
-    InterchangeError,
-    ReadReport,
-    read_reports,
-    write_template,
-)
+from citycarbon.accounting.interchange import InterchangeError, ReadReport, read_reports
 from citycarbon.accounting.output import (
     batch_record,
     error_text,
@@ -27,6 +22,7 @@ from citycarbon.accounting.output import (
     source_record,
 )
 from citycarbon.accounting.sources import SOURCE_TYPES
+from citycarbon.accounting.workbook import write_template
 from citycarbon.cli.app import calc, main, template
 from citycarbon.cli.common import (
     EXIT_REFUSED,

@@ -15,12 +15,11 @@ from citycarbon.accounting.interchange import (
     Cell,
     InterchangeError,
     load_document,
-    read_excel,
     read_reports,
     report_from_mapping,
     reports_from_document,
-    write_template,
 )
+from citycarbon.accounting.workbook import read_excel, write_template
 
 
 def _report(*lines: dict[str, Any], **fields: Any) -> dict[str, Any]:
