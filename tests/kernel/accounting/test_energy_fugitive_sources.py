@@ -353,29 +353,47 @@ def test_coal_mine_co2() -> None:
 # -- flaring ----------------------------------------------------------------------------------
 
 
-def test_methane_flaring_with_the_coal_mining_default_efficiency() -> None:
+def test_methane_flaring_with_the_coal_mining_defaults() -> None:
     # 50 x 10^4 Nm3 CH4 x 7.17 = 358.5 t CH4 to the flare. Burnt at 98 %: 358.5 x 0.98
     # = 351.33 t CH4 -> x 44/16 = 966.1575 tCO2. Unburnt: 358.5 x 0.02 = 7.17 tCH4.
     assert fugitive.flaring_co2(D(50), D("0.98")) == D("966.1575")
     assert fugitive.flaring_ch4(D(50), D("0.98")) == D("7.17")
+    # The test sector tries the coal-mining guideline first: it counts flare CO2 only (the CH4
+    # sent to flares is deducted as destroyed in coal_mine_methane), so the unburnt 7.17 t
+    # x 0 % = 0 and the total is the CO2 alone.
     result = report(("methane_flaring", {"quantity": "50 10^4 Nm3"}))
-    assert masses(result) == {"CO2": D("966.1575"), "CH4": D("7.17")}
-    # CO2e (SAR) = 966.1575 + 7.17 x 21 = 966.1575 + 150.57 = 1116.7275.
-    assert result.total.value == D("1116.7275")
-    efficiency = next(p for p in result.lines[0].params if p.name == "efficiency")
-    assert efficiency.factor_id == "flare.coal_mining"
+    assert masses(result) == {"CO2": D("966.1575"), "CH4": D(0)}
+    assert result.total.value == D("966.1575")
+    ids = {p.name: p.factor_id for p in result.lines[0].params}
+    assert ids["efficiency"] == "flare.coal_mining"
+    assert ids["unburnt_ch4_counted"] == "flare_unburnt.coal_mining"
 
 
-def test_methane_flaring_unburnt_part_excluded() -> None:
-    # Measured efficiency 99.5 %: 10 x 7.17 = 71.7 t; x 0.995 = 71.3415; x 44/16
-    # = 196.189125 tCO2; no CH4 on this line.
+def test_methane_flaring_counting_the_unburnt_part() -> None:
+    # As the oil and gas guideline does (100 %): CH4 7.17 t as above; CO2e (SAR)
+    # = 966.1575 + 7.17 x 21 = 966.1575 + 150.57 = 1116.7275.
     result = report(
-        (
-            "methane_flaring",
-            {"quantity": "10 10^4 Nm3", "efficiency": "99.5 %", "unburnt_ch4": "excluded"},
-        )
+        ("methane_flaring", {"quantity": "50 10^4 Nm3", "unburnt_ch4_counted": "100 %"})
     )
-    assert masses(result) == {"CO2": D("196.189125")}
+    assert masses(result) == {"CO2": D("966.1575"), "CH4": D("7.17")}
+    assert result.total.value == D("1116.7275")
+
+
+def test_methane_flaring_measured_efficiency() -> None:
+    # Measured efficiency 99.5 %: 10 x 7.17 = 71.7 t; x 0.995 = 71.3415; x 44/16
+    # = 196.189125 tCO2; unburnt 71.7 x 0.005 = 0.3585 t, not counted (coal mining).
+    result = report(("methane_flaring", {"quantity": "10 10^4 Nm3", "efficiency": "99.5 %"}))
+    assert masses(result) == {"CO2": D("196.189125"), "CH4": D(0)}
+
+
+def test_methane_flaring_refuses_a_share_of_the_unburnt_part() -> None:
+    # The guideline counts the unburnt CH4 or not: 50 % is not a rule.
+    assert_refusal(
+        refused("methane_flaring", {"quantity": "10 10^4 Nm3", "unburnt_ch4_counted": "50 %"}),
+        "unburnt_ch4_counted",
+        "50 %",
+        "100 % or 0 %",
+    )
 
 
 def test_methane_flaring_refuses_an_efficiency_above_100_percent() -> None:
@@ -682,7 +700,11 @@ def test_source_types_compute_on_float_arrays() -> None:
         ),
         (
             "methane_flaring",
-            {"quantity": 50 * n, "efficiency": np.full(2, 0.98)},
+            {
+                "quantity": 50 * n,
+                "efficiency": np.full(2, 0.98),
+                "unburnt_ch4_counted": np.full(2, 1.0),
+            },
             {"CO2": 966.1575, "CH4": 7.17},
         ),
         (

@@ -346,11 +346,36 @@ def test_hfc23_function_and_report(use_sector: Any) -> None:
     # 20 000 t HCFC-22 × 1.5 % − 280 t destroyed = 300 − 280 = 20 t HFC-23
     with localcontext(CONTEXT):
         direct = fgases.hfc23_byproduct_t(Decimal(20000), Decimal("0.015"), Decimal(280))
+        # 280 t HFC-23 destroyed × 44/70 = 12 320 / 70 = 176 tCO2
+        co2 = fgases.hfc23_destruction_co2(Decimal(280))
     assert direct == Decimal(20)
+    assert co2 == Decimal(176)
+    # Default generation rate 3 % (IPCC Tier 1): 20 000 × 0.03 = 600 t generated;
+    # 600 − 280 destroyed = 320 t HFC-23, and the 280 t destroyed give 176 tCO2.
     result = _report(("hfc23_byproduct", {"quantity": "20000 t", "destroyed": "280 tHFC23"}))
-    assert result.lines[0].masses_t["HFC23"] == Decimal(20)
-    # 20 t × 11 700 (SAR) = 234 000 tCO2e
-    assert result.total.value == Decimal(234000)
+    assert result.lines[0].masses_t == {"HFC23": Decimal(320), "CO2": Decimal(176)}
+    # 320 t × 11 700 (SAR) + 176 = 3 744 000 + 176 = 3 744 176 tCO2e
+    assert result.total.value == Decimal(3744176)
+    rate = next(p for p in result.lines[0].params if p.name == "generation_rate")
+    assert rate.factor_id == "hfc23_generation_rate"
+
+
+def test_hfc23_recovered_as_product_gives_no_co2(use_sector: Any) -> None:
+    # Measured rate 2.5 %: 20 000 × 0.025 = 500 t generated; 150 t recovered as product and
+    # 70 t destroyed: 500 − 150 − 70 = 280 t HFC-23; CO2 only from the destroyed 70 t:
+    # 70 × 44/70 = 44 tCO2.
+    result = _report(
+        (
+            "hfc23_byproduct",
+            {
+                "quantity": "20000 t",
+                "generation_rate": "2.5 %",
+                "recovered": "150 tHFC23",
+                "destroyed": "70 tHFC23",
+            },
+        )
+    )
+    assert result.lines[0].masses_t == {"HFC23": Decimal(280), "CO2": Decimal(44)}
 
 
 def test_sf6_function_and_report(use_sector: Any) -> None:
@@ -513,14 +538,35 @@ def test_sf6_recovered_above_capacity_is_refused(use_sector: Any) -> None:
 
 
 def test_hfc23_destroyed_above_generated_is_refused(use_sector: Any) -> None:
-    # generated: 20 000 t × 1.5 % = 300 t; 400 t cannot have been destroyed
+    # generated: 20 000 t × 3 % (default) = 600 t; 700 t cannot have been destroyed
     message = _one_error(
-        _refused(("hfc23_byproduct", {"quantity": "20000 t", "destroyed": "400 tHFC23"})),
+        _refused(("hfc23_byproduct", {"quantity": "20000 t", "destroyed": "700 tHFC23"})),
         1,
         "destroyed",
-        "400 tHFC23",
+        "700 tHFC23",
     )
-    assert "300" in message
+    assert "600" in message
+
+
+def test_hfc23_recovered_plus_destroyed_above_generated_is_refused(use_sector: Any) -> None:
+    # 600 t generated; 400 t recovered + 250 t destroyed = 650 t > 600 t
+    errors = _refused(
+        (
+            "hfc23_byproduct",
+            {"quantity": "20000 t", "recovered": "400 tHFC23", "destroyed": "250 tHFC23"},
+        )
+    )
+    message = _one_error(errors, 1, "destroyed", "250 tHFC23")
+    assert "400" in message
+    assert "600" in message
+    # recovered alone above what was generated names the recovered field
+    errors = _refused(
+        (
+            "hfc23_byproduct",
+            {"quantity": "20000 t", "recovered": "601 tHFC23", "destroyed": "0 tHFC23"},
+        )
+    )
+    assert _one_error(errors, 1, "recovered", "601 tHFC23")
 
 
 def test_wrong_unit_dimension_is_refused(use_sector: Any) -> None:
@@ -666,6 +712,12 @@ _ARRAY_CASES: list[tuple[Any, list[tuple[str, str]]]] = [
             ("20000", "711"),
             ("0.015", "0.029"),
             ("280", "3.1"),
+        ],
+    ),
+    (
+        fgases.hfc23_destruction_co2,
+        [
+            ("280", "3.1", "0.07"),
         ],
     ),
     (

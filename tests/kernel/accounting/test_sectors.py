@@ -27,7 +27,8 @@ SOURCE_IDS = (
     "catalyst_regeneration", "hfc23_byproduct", "sf6_electrical_equipment", "fgas_process_use",
     "anode_consumption", "anode_effect_pfc", "grid_transmission_loss", "coal_mine_methane",
     "coal_mine_co2", "methane_flaring", "oil_gas_fugitive", "biomass_combustion", "welding_co2",
-    "wastewater_ch4", "co2_recovered", "urea_additive_co2",
+    "wastewater_ch4", "co2_recovered", "urea_additive_co2", "ch4_recovered",
+    "purchased_co2_use", "mobile_combustion_non_co2",
 )  # fmt: skip
 
 BATCH_1 = "发改办气候〔2013〕2526号"
@@ -130,11 +131,12 @@ COMPOSITION: dict[str, dict[str, str]] = {
     "ceramics": {"fuel_combustion": "add", "carbonate_decomposition": "add", **_NET_POWER},
     # E = E_fuel + E_net; the biogenic share of blended fuels apart.
     "civil_aviation": {"fuel_combustion": "add", **_NET, "biomass_combustion": "memo"},
-    # E = E_fuel + E_flares + E_venting and fugitive − R_CO2 + E_net.
+    # E = E_fuel + E_flares (CO2 and unburnt CH4) + E_venting and fugitive − R_CH4 − R_CO2 + E_net.
     "oil_gas_production": {
         "fuel_combustion": "add",
         "methane_flaring": "add",
         "oil_gas_fugitive": "add",
+        "ch4_recovered": "subtract",
         "co2_recovered": "subtract",
         **_NET,
     },
@@ -193,19 +195,27 @@ COMPOSITION: dict[str, dict[str, str]] = {
         "co2_recovered": "subtract",
         **_NET,
     },
-    # E = E_fuel + E_carbonates + E_wastewater CH4 + E_net; pure biomass fuel counts zero.
+    # E = E_fuel + E_carbonates + E_purchased CO2 lost in use + E_wastewater CH4 + E_net; pure
+    # biomass fuel counts zero.
     "food_tobacco_beverage": {
         "fuel_combustion": "add",
         "carbonate_decomposition": "add",
+        "purchased_co2_use": "add",
         "wastewater_ch4": "add",
         **_NET,
         "biomass_combustion": "memo",
     },
     # E = E_fuel + E_electricity + E_heat.
     "public_buildings": {"fuel_combustion": "add", **_NET},
-    # E = E_fuel + E_exhaust after-treatment (urea) + E_net.
-    "land_transport": {"fuel_combustion": "add", "urea_additive_co2": "add", **_NET},
-    # E = E_fuel + E_HFC-23 + E_production by-products and leaks + E_net.
+    # E = E_fuel CO2 + E_fuel CH4 and N2O + E_exhaust after-treatment (urea) + E_net.
+    "land_transport": {
+        "fuel_combustion": "add",
+        "mobile_combustion_non_co2": "add",
+        "urea_additive_co2": "add",
+        **_NET,
+    },
+    # E = E_fuel + E_HFC-23 (and the CO2 of HFC-23 destroyed) + E_production by-products and
+    # leaks + E_net.
     "fluorochemicals": {
         "fuel_combustion": "add",
         "hfc23_byproduct": "add",
@@ -289,7 +299,7 @@ def test_every_source_type_is_used_by_some_sector() -> None:
 def test_deductions_and_memo_items_explain_themselves(declared: dict[str, Any]) -> None:
     for sector in declared.values():
         for item in sector.sources:
-            if item.treatment == "memo" or item.source == "co2_recovered":
+            if item.treatment == "memo" or item.source in {"co2_recovered", "ch4_recovered"}:
                 assert item.note, f"{sector.id}: {item.source} needs a note"
 
 
@@ -306,6 +316,8 @@ def test_every_guideline_set_in_the_factor_library_belongs_to_a_sector() -> None
     sets = {row.guideline for row in default_library().rows}
     known = {guideline for _, guideline in SECTORS.values()}
     known |= {APPENDIX2, ANY, "mee-nbs-electricity-factors"}
+    # The city-inventory sets (factors/data/inventory_*.csv): no enterprise sector names them.
+    known |= {"provincial2011", "ipcc1996", "ipcc2006", "ipcc2019"}
     assert sets <= known, f"unknown guideline sets: {sorted(sets - known)}"
 
 

@@ -5,12 +5,14 @@ from citycarbon.accounting.sources import (  # noqa: F401  (registration)
     combustion,
     electricity,
     fgases,
+    food,
     fugitive,
     grid,
     heat,
     metals,
     minerals,
     misc,
+    transport,
 )
 from citycarbon.accounting.sources.registry import SOURCE_TYPES, register, source_type
 

@@ -4,7 +4,8 @@ fluorinated gases used in electronics etching and CVD chamber cleaning.
 References
 ----------
 .. [1] NDRC (2015) 中国氟化工企业温室气体排放核算方法与报告指南（试行）: HCFC-22生产过程HFC-23
-       排放, E_HFC-23 = P_HCFC-22 × EF_HFC-23 − R_HFC-23 (destroyed or recovered).
+       排放, E_HFC-23 = Σ P_HCFC-22 × EF_HFC-23 − R_HFC-23 (recovered as product) − D_HFC-23
+       (destroyed); 销毁的HFC-23转化的CO2排放, E_CO2 = D_HFC-23 × 44/70.
 .. [2] NDRC (2013) 中国电网企业温室气体排放核算方法与报告指南（试行）: 使用六氟化硫设备修理与退役
        过程中的排放, E_SF6 = Σ(REC_capacity − REC_recovered) + Σ(REP_capacity − REP_recovered),
        in kg, × 10⁻³ for tonnes; GB/T 32151.2-2015.
@@ -26,6 +27,7 @@ __all__ = [
     "SF6_EVENTS",
     "fgas_process_t",
     "hfc23_byproduct_t",
+    "hfc23_destruction_co2",
     "sf6_equipment_t",
 ]
 
@@ -36,7 +38,7 @@ SF6_EVENTS: Final = ("retired", "repaired")
 PROCESS_GASES: Final = ("CF4", "C2F6", "C3F8", "C4F10", "C6F14", "HFC23", "SF6", "NF3")
 
 
-def hfc23_byproduct_t(production: Num, generation_rate: Num, destroyed: Num) -> Num:
+def hfc23_byproduct_t(production: Num, generation_rate: Num, removed: Num) -> Num:
     """HFC-23 emitted as a by-product of HCFC-22 production [tHFC23].
 
     Parameters
@@ -45,8 +47,9 @@ def hfc23_byproduct_t(production: Num, generation_rate: Num, destroyed: Num) -> 
         HCFC-22 produced P [t].
     generation_rate : Decimal
         HFC-23 generated per HCFC-22 produced EF [fraction, t HFC-23 / t HCFC-22].
-    destroyed : Decimal
-        HFC-23 destroyed or recovered, and so not emitted, R [tHFC23].
+    removed : Decimal
+        HFC-23 that does not reach the atmosphere: recovered as a product R plus destroyed D
+        [tHFC23].
 
     Returns
     -------
@@ -55,13 +58,49 @@ def hfc23_byproduct_t(production: Num, generation_rate: Num, destroyed: Num) -> 
 
     Notes
     -----
-    .. math:: E_{HFC\\text{-}23} = P \\cdot EF - R
+    .. math:: E_{HFC\\text{-}23} = P \\cdot EF - (R + D)
+
+    The HFC-23 destroyed is not emitted as HFC-23, but its carbon is: see
+    :func:`hfc23_destruction_co2`.
 
     References
     ----------
-    NDRC 2015 fluorochemicals guideline, HCFC-22生产过程HFC-23排放; IPCC 2006 Vol 3 Ch 3.10.
+    NDRC 2015 fluorochemicals guideline, HCFC-22生产过程HFC-23排放 (生产线HFC-23产生量减去以产品
+    形式回收的量和销毁装置实际销毁的量); IPCC 2006 Vol 3 Ch 3.10.
     """
-    return production * generation_rate - destroyed
+    return production * generation_rate - removed
+
+
+def hfc23_destruction_co2(destroyed: Num) -> Num:
+    """CO2 formed when HFC-23 is destroyed (thermal oxidation, plasma …) [tCO2].
+
+    Parameters
+    ----------
+    destroyed : Decimal
+        HFC-23 destroyed D: what enters the destruction units minus what leaves them
+        undestroyed [tHFC23].
+
+    Returns
+    -------
+    Decimal
+        CO2 formed [t].
+
+    Notes
+    -----
+    .. math:: E_{CO_2} = D \\cdot \\tfrac{44}{70}
+
+    HFC-23 (CHF3) has one carbon atom, so destroying one mole gives one mole of CO2; the
+    guideline writes the ratio of the molar masses as 44/70 (44 for CO2, 70 for HFC-23). With
+    IUPAC atomic weights the ratio is 44.009 / 70.013 = 0.628583 (C 12.011, H 1.008, O 15.999,
+    F 18.998: CO2 = 12.011 + 2 × 15.999 = 44.009; CHF3 = 12.011 + 1.008 + 3 × 18.998 = 70.013),
+    against 44/70 = 0.628571: the guideline's rounded masses are used here, 0.002 % lower.
+
+    References
+    ----------
+    NDRC 2015 fluorochemicals guideline, 销毁的HFC-23转化的CO2排放 (as transcribed in public
+    code: 销毁的HFC-23转化成CO2的排放量 = 实际销毁的HFC-23的量 × 44/70; docs/sectors.md).
+    """
+    return destroyed * 44 / 70
 
 
 def sf6_equipment_t(capacity: Num, recovered: Num) -> Num:
@@ -133,11 +172,19 @@ def fgas_process_t(
 # --------------------------------------------------------------------------- hfc23_byproduct
 
 
+def _optional(values: Mapping[str, Value], name: str) -> Any:
+    """An optional field's value, or 0 when the line leaves it out."""
+    return num(values, name) if name in values else 0
+
+
 def _hfc23_compute(values: Mapping[str, Value]) -> dict[str, Any]:
+    destroyed = num(values, "destroyed")
+    removed = _optional(values, "recovered") + destroyed
     return {
         "HFC23": hfc23_byproduct_t(
-            num(values, "quantity"), num(values, "generation_rate"), num(values, "destroyed")
-        )
+            num(values, "quantity"), num(values, "generation_rate"), removed
+        ),
+        "CO2": hfc23_destruction_co2(destroyed),
     }
 
 
@@ -145,13 +192,14 @@ def _hfc23_check(values: Mapping[str, Value]) -> list[tuple[str, str]]:
     if not all(name in values for name in ("quantity", "generation_rate", "destroyed")):
         return []
     production, rate = num(values, "quantity"), num(values, "generation_rate")
-    destroyed = num(values, "destroyed")
+    destroyed, recovered = num(values, "destroyed"), _optional(values, "recovered")
     generated = production * rate
-    if destroyed > generated:
+    if recovered + destroyed > generated:
+        field = "recovered" if recovered > generated else "destroyed"
         return [(
-            "destroyed",
-            f"{destroyed} t HFC-23 destroyed or recovered exceeds the {generated} t generated "
-            f"({production} t HCFC-22 × {rate})",
+            field,
+            f"{recovered} t HFC-23 recovered and {destroyed} t destroyed exceed the {generated} t "
+            f"generated ({production} t HCFC-22 × {rate})",
         )]  # fmt: skip
     return []
 
@@ -161,7 +209,7 @@ HFC23_BYPRODUCT = register(
         id="hfc23_byproduct",
         name_en="HFC-23 by-product of HCFC-22 production",
         name_zh="HCFC-22生产过程HFC-23排放",
-        gases=("HFC23",),
+        gases=("HFC23", "CO2"),
         fields=(
             Field("quantity", "activity", "HCFC-22 produced", "HCFC-22产量", units=("t",)),
             Field(
@@ -174,17 +222,27 @@ HFC23_BYPRODUCT = register(
                 maximum=Decimal(1),
             ),
             Field(
+                "recovered",
+                "activity",
+                "HFC-23 recovered as a product (sold or used), not destroyed; 0 if left out",
+                "以产品形式回收的HFC-23量（不含销毁量；不填则为0）",
+                units=("tHFC23",),
+                required=False,
+            ),
+            Field(
                 "destroyed",
                 "activity",
-                "HFC-23 destroyed or recovered, not emitted (0 if none)",
-                "HFC-23销毁量或回收量（无则填0）",
+                "HFC-23 destroyed: into the destruction units minus out of them (0 if none); "
+                "its carbon is counted as CO2",
+                "HFC-23销毁装置实际销毁量（进入量减出口排出量；无则填0），其碳计为CO2排放",
                 units=("tHFC23",),
             ),
         ),
         compute=_hfc23_compute,
         check=_hfc23_check,
-        formula="E_HFC23 = P_HCFC22 × EF − R",
-        reference="NDRC 2015 fluorochemicals guideline, HCFC-22生产过程HFC-23排放",
+        formula="E_HFC23 = P_HCFC22 × EF − R − D; E_CO2 = D × 44/70",
+        reference="NDRC 2015 fluorochemicals guideline, HCFC-22生产过程HFC-23排放 and "
+        "销毁的HFC-23转化的CO2排放",
     )
 )
 

@@ -18,7 +18,9 @@ References
        (appendix table of defaults); flare CO2 from the flared gas's carbon at an oxidation rate.
 .. [2] NDRC (2014) 中国石油和天然气生产企业温室气体排放核算方法与报告指南（试行）: facility-based
        CH4 E = Σ Num_j × EF_j for production facilities (逃逸 and 工艺放空 defaults in the appendix)
-       and measured venting E = V × φ_CH4 × 7.17.
+       and measured venting E = V × φ_CH4 × 7.17; flare CH4 E = Q × φ_CH4 × (1 − OF) × 7.17; the
+       enterprise's CH4 recovered (企业CH4回收利用量: supplied to third parties, and used on site
+       times its oxidation) deducted from the total.
 .. [3] NDRC (2013-2015) guidelines with biomass fuels (e.g. 中国民用航空企业 ... 生物质混合燃料;
        造纸和纸制品, 食品 ...): biomass CO2 is reported but not counted in the total.
 """
@@ -35,8 +37,11 @@ from citycarbon.accounting.sources.registry import register
 __all__ = [
     "FACILITIES",
     "MINE_TYPES",
+    "RECOVERY_USES",
     "biomass_co2",
     "biomass_co2_from_heat",
+    "ch4_recovered_own_use",
+    "ch4_recovered_supplied",
     "coal_mine_co2",
     "coal_production_ch4",
     "coal_production_ch4_from_volume",
@@ -53,6 +58,12 @@ MINE_TYPES: Final = {
     "high_gas": "高瓦斯矿井 (underground, high-gas)",
     "low_gas": "低瓦斯矿井 (underground, low-gas)",
     "surface": "露天煤矿 (surface mine)",
+}
+
+#: What recovered CH4 is used for (oil and gas guideline, 企业CH4回收利用量).
+RECOVERY_USES: Final = {
+    "supplied": "回收外供第三方 (supplied to a third party)",
+    "own_use": "回收现场自用 (used on site, e.g. burnt as fuel)",
 }
 
 #: Production facilities of the oil and gas guideline with a default CH4 factor per facility-year:
@@ -106,7 +117,9 @@ def coal_underground_ch4(ventilation: Num, drainage: Num, recovered: Num) -> Num
     .. math:: E_{CH_4} = (Q_{vent} + Q_{drain} - Q_{rec}) \\cdot 7.17
 
     7.17 t/10⁴ Nm³ is the density of CH4 at normal conditions. CH4 sent to flares counts in
-    Q_rec; what the flares leave unburnt is reported by the ``methane_flaring`` source.
+    Q_rec as destroyed: the coal-mining guideline reports flare CO2 only, so the CH4 a flare
+    leaves unburnt is not counted (``methane_flaring`` defaults ``unburnt_ch4_counted`` to 0 %
+    under this guideline).
 
     References
     ----------
@@ -244,9 +257,14 @@ def flaring_ch4(volume: Num, efficiency: Num) -> Num:
     -----
     .. math:: E_{CH_4} = Q \\cdot 7.17 \\cdot (1 - OF)
 
+    Whether a guideline counts this CH4 is a rule of the guideline, not of the flare: the
+    ``methane_flaring`` source multiplies it by ``unburnt_ch4_counted`` (1 under the oil and gas
+    guideline, 0 under the coal-mining and petrochemical guidelines, which count flare CO2 only).
+
     References
     ----------
-    NDRC (2014) oil and gas guideline, CH4 of flaring.
+    NDRC (2014) oil and gas guideline, 火炬燃烧CH4排放 (正常工况, 事故):
+    Q × φ_CH4 × (1 − OF) × 7.17.
     """
     return volume * 717 * (1 - efficiency) / 100
 
@@ -306,6 +324,63 @@ def vented_ch4(volume: Num, ch4_fraction: Num) -> Num:
     volumes.
     """
     return volume * ch4_fraction * 717 / 100
+
+
+def ch4_recovered_supplied(volume: Num, ch4_fraction: Num) -> Num:
+    """CH4 recovered and supplied to a third party, deducted from the total [tCH4].
+
+    Parameters
+    ----------
+    volume : Decimal
+        Recovered gas supplied to third parties Q_supplied [10⁴ Nm³].
+    ch4_fraction : Decimal
+        CH4 volume fraction of that gas φ_CH4 [fraction, 0-1].
+
+    Returns
+    -------
+    Decimal
+        CH4 recovered R [t] (a positive amount the sector subtracts).
+
+    Notes
+    -----
+    .. math:: R_{CH_4} = Q_{supplied} \\cdot \\varphi_{CH_4} \\cdot 7.17
+
+    References
+    ----------
+    NDRC (2014) oil and gas production guideline, 企业CH4回收利用量: 回收外供第三方的甲烷气量 ×
+    CH4体积浓度 × 7.17.
+    """
+    return volume * ch4_fraction * 717 / 100
+
+
+def ch4_recovered_own_use(volume: Num, ch4_fraction: Num, oxidation: Num) -> Num:
+    """CH4 recovered and used on site, deducted from the total [tCH4].
+
+    Parameters
+    ----------
+    volume : Decimal
+        Recovered gas used on site Q_own [10⁴ Nm³].
+    ch4_fraction : Decimal
+        CH4 volume fraction of that gas φ_CH4 [fraction, 0-1].
+    oxidation : Decimal
+        Share of the CH4 oxidised where it is used OF [fraction, 0-1]; the rest escapes and is
+        not deducted.
+
+    Returns
+    -------
+    Decimal
+        CH4 recovered R [t].
+
+    Notes
+    -----
+    .. math:: R_{CH_4} = Q_{own} \\cdot \\varphi_{CH_4} \\cdot OF \\cdot 7.17
+
+    References
+    ----------
+    NDRC (2014) oil and gas production guideline, 企业CH4回收利用量: 甲烷气回收现场自用量 ×
+    CH4体积浓度 × 回收自用过程的甲烷氧化系数 × 7.17.
+    """
+    return volume * ch4_fraction * oxidation * 717 / 100
 
 
 # -- biomass ----------------------------------------------------------------------------------
@@ -467,10 +542,22 @@ COAL_MINE_CO2 = register(
 
 def _methane_flaring(values: Mapping[str, Value]) -> dict[str, Any]:
     volume, efficiency = num(values, "quantity"), num(values, "efficiency")
-    masses = {"CO2": flaring_co2(volume, efficiency)}
-    if values.get("unburnt_ch4", "reported") == "reported":
-        masses["CH4"] = flaring_ch4(volume, efficiency)
-    return masses
+    return {
+        "CO2": flaring_co2(volume, efficiency),
+        "CH4": flaring_ch4(volume, efficiency) * num(values, "unburnt_ch4_counted"),
+    }
+
+
+def _check_methane_flaring(values: Mapping[str, Value]) -> list[tuple[str, str]]:
+    if "unburnt_ch4_counted" not in values:
+        return []
+    counted = num(values, "unburnt_ch4_counted")
+    if counted != 0 and counted != 1:
+        return [(
+            "unburnt_ch4_counted",
+            "a guideline counts the unburnt CH4 or not: write 100 % or 0 %, not a share",
+        )]  # fmt: skip
+    return []
 
 
 METHANE_FLARING = register(
@@ -497,18 +584,24 @@ METHANE_FLARING = register(
                 maximum=Decimal(1),
             ),
             Field(
-                "unburnt_ch4",
-                "choice",
-                "reported (default): the unburnt CH4 is reported here; excluded: the guideline "
-                "counts it elsewhere or not at all",
-                "未燃烧CH4：reported（默认，在此报告）或 excluded（指南另计或不计）",
-                required=False,
-                choices=lambda: ("reported", "excluded"),
+                "unburnt_ch4_counted",
+                "fraction",
+                "Whether the guideline counts the CH4 the flare leaves unburnt: 100 % (oil and "
+                "gas) or 0 % (coal mining, petrochemicals: flare CO2 only); defaults to the "
+                "guideline's rule",
+                "是否计入火炬未燃烧的CH4：100 %（油气）或 0 %（煤炭、石化：仅计火炬CO2）；"
+                "缺省按行业指南",
+                units=("fraction",),
+                default=DefaultSpec("flare_unburnt_ch4_counted", subject="methane"),
+                maximum=Decimal(1),
             ),
         ),
         compute=_methane_flaring,
-        formula="E_CO2 = Q × 7.17 × OF × 44/16; E_CH4 = Q × 7.17 × (1 − OF)",
-        reference="NDRC 2014 coal-mining and oil and gas enterprise GHG guidelines, flaring",
+        check=_check_methane_flaring,
+        formula="E_CO2 = Q × 7.17 × OF × 44/16; E_CH4 = Q × 7.17 × (1 − OF) × k "
+        "(k = 1 where the guideline counts the unburnt CH4, else 0)",
+        reference="NDRC 2014 coal-mining, oil and gas, and petrochemical enterprise GHG "
+        "guidelines, flaring (火炬燃烧)",
     )
 )
 
@@ -586,6 +679,70 @@ OIL_GAS_FUGITIVE = register(
         formula="E_CH4 = Num × EF (facilities); E_CH4 = V × φ_CH4 × 7.17 (venting)",
         reference="NDRC 2014 oil and gas production enterprise GHG guideline, CH4 fugitive and "
         "process-venting emissions",
+    )
+)
+
+
+def _ch4_recovered(values: Mapping[str, Value]) -> dict[str, Any]:
+    volume, fraction = num(values, "quantity"), num(values, "ch4_fraction")
+    if values.get("use") == "own_use":
+        return {"CH4": ch4_recovered_own_use(volume, fraction, num(values, "oxidation"))}
+    return {"CH4": ch4_recovered_supplied(volume, fraction)}
+
+
+def _check_ch4_recovered(values: Mapping[str, Value]) -> list[tuple[str, str]]:
+    use = values.get("use")
+    if use == "own_use" and "oxidation" not in values:
+        return [("oxidation", "required for CH4 used on site: the share oxidised where it is used")]
+    if use == "supplied" and "oxidation" in values:
+        return [("oxidation", "only for CH4 used on site; CH4 supplied to others counts whole")]
+    return []
+
+
+CH4_RECOVERED = register(
+    SourceType(
+        id="ch4_recovered",
+        name_en="CH4 recovered (supplied to third parties or used on site)",
+        name_zh="企业CH4回收利用量",
+        gases=("CH4",),
+        fields=(
+            Field(
+                "use",
+                "choice",
+                "supplied (to a third party) or own_use (used on site)",
+                "回收甲烷气去向：supplied（外供第三方）或 own_use（现场自用）",
+                choices=lambda: tuple(RECOVERY_USES),
+            ),
+            Field(
+                "quantity",
+                "activity",
+                "Recovered gas supplied or used (10^4 Nm3 of gas, not of pure CH4)",
+                "回收外供或现场自用的甲烷气量（万Nm³，气体体积）",
+                units=(VOLUME,),
+            ),
+            Field(
+                "ch4_fraction",
+                "fraction",
+                "CH4 volume fraction of the recovered gas",
+                "回收甲烷气中CH4体积浓度",
+                units=("fraction",),
+                maximum=Decimal(1),
+            ),
+            Field(
+                "oxidation",
+                "fraction",
+                "Share of the CH4 oxidised where it is used on site (own_use only)",
+                "回收自用过程的甲烷氧化系数（仅现场自用）",
+                units=("fraction",),
+                required=False,
+                maximum=Decimal(1),
+            ),
+        ),
+        compute=_ch4_recovered,
+        check=_check_ch4_recovered,
+        formula="R_CH4 = Q × φ_CH4 × 7.17 (supplied); R_CH4 = Q × φ_CH4 × OF × 7.17 (own use); "
+        "subtracted by the sector",
+        reference="NDRC 2014 oil and gas production enterprise GHG guideline, 企业CH4回收利用量",
     )
 )
 

@@ -234,9 +234,11 @@ def urea_additive_co2(additive: Num, purity: Num) -> Num:
     Parameters
     ----------
     additive : Decimal
-        Urea additive used M [t].
+        Urea-based additive used M [t], as bought and filled: for diesel exhaust fluid this is
+        the mass of the solution (车用尿素水溶液, AdBlue / AUS 32), not of the urea in it.
     purity : Decimal
-        Urea mass fraction of the additive P [fraction, 0-1].
+        Urea mass fraction of that additive P [fraction, 0-1]: 32.5 % for AUS 32 (ISO 22241-1
+        target value; permitted 31.8 %-33.2 %); 100 % only when M is solid urea.
 
     Returns
     -------
@@ -247,7 +249,11 @@ def urea_additive_co2(additive: Num, purity: Num) -> Num:
     -----
     .. math:: E = M \\cdot P \\cdot \\tfrac{12}{60} \\cdot \\tfrac{44}{12}
 
-    12/60 is the carbon mass fraction of urea CO(NH2)2; each carbon leaves as CO2.
+    12/60 is the carbon mass fraction of urea CO(NH2)2; each carbon leaves as CO2. The guideline
+    writes M in kg and multiplies by 10⁻³; M in tonnes is the same equation. Entering the
+    solution's mass with P = 100 % would overstate the CO2 about three times (1 / 0.325), so P has
+    no default: the guideline's own default, if it has one, could not be confirmed (two app forms
+    transcribing the formula pre-fill 100 % and 99.6 %, neither sourced).
 
     References
     ----------
@@ -426,11 +432,17 @@ UREA_ADDITIVE_CO2 = register(
             Field(
                 "quantity",
                 "activity",
-                "Urea-based exhaust fluid used",
-                "尿素添加剂使用量",
+                "Urea-based additive used, as bought (for diesel exhaust fluid / AdBlue: the mass "
+                "of the solution, not of the urea in it)",
+                "尿素添加剂使用量（按购入形态计；车用尿素水溶液填溶液质量，而非其中尿素的质量）",
                 units=("t",),
             ),
-            _fraction("purity", "Urea mass fraction of the fluid", "尿素添加剂的纯度（质量分数）"),
+            _fraction(
+                "purity",
+                "Urea mass fraction of that additive: 32.5 % for AUS 32 / AdBlue; 100 % only for "
+                "solid urea",
+                "尿素添加剂中尿素的质量分数（车用尿素水溶液为32.5 %；仅固体尿素为100 %）",
+            ),
         ),
         compute=lambda values: {
             "CO2": urea_additive_co2(num(values, "quantity"), num(values, "purity"))
