@@ -352,9 +352,39 @@ def compute_report(
                 number, source.id, treatment, masses, amount, tuple(resolver.params), line.label
             )
         )
+    errors.extend(_check_bounds(report, sector, results))
     if errors:
         raise ReportError(report.id, errors)
     return _summarise(report, sector, metric, results, library)
+
+
+def _check_bounds(
+    report: ReportInput, sector: Sector, results: list[LineResult]
+) -> list[AccountingError]:
+    """Refuse a subtracted amount larger than what the guideline subtracts it from."""
+    errors = []
+    for item in sector.sources:
+        if not item.bounded_by:
+            continue
+        gas = item.bound_gas
+        lines = [r for r in results if r.source == item.source]
+        taken = sum((r.masses_t.get(gas, Decimal(0)) for r in lines), Decimal(0))
+        limit = sum(
+            (r.masses_t.get(gas, Decimal(0)) for r in results if r.source in item.bounded_by),
+            Decimal(0),
+        )
+        if lines and taken > limit:
+            errors.append(
+                AccountingError(
+                    f"{item.source} ({taken} t {gas}) exceeds the {gas} of "
+                    f"{' + '.join(item.bounded_by)} in this report ({limit} t)",
+                    report=report.id,
+                    line=lines[0].line,
+                    field="quantity",
+                    value=str(taken),
+                )
+            )
+    return errors
 
 
 def _summarise(

@@ -212,6 +212,10 @@ class SectorSource:
     source: str
     treatment: Treatment = "add"
     note: str = ""
+    #: A subtracted amount cannot exceed what it is subtracted from: the mass of ``bound_gas``
+    #: from this source, summed over the report, must not exceed that from ``bounded_by``.
+    bounded_by: tuple[str, ...] = ()
+    bound_gas: str = ""
 
 
 @dataclass(frozen=True)

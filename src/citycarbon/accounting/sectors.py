@@ -27,7 +27,21 @@ def _load(data: list[dict[str, Any]]) -> dict[str, Sector]:
             treatment = item.get("treatment", "add")
             if treatment not in TREATMENTS:
                 raise ValueError(f"sectors.yaml: {entry['id']}: bad treatment {treatment!r}")
-            items.append(SectorSource(source_id, cast(Treatment, treatment), item.get("note", "")))
+            bounded_by = tuple(item.get("bounded_by") or ())
+            for other in bounded_by:
+                if other not in SOURCE_TYPES:
+                    raise ValueError(f"sectors.yaml: {entry['id']}: unknown source {other!r}")
+            if bounded_by and not item.get("bound_gas"):
+                raise ValueError(f"sectors.yaml: {entry['id']}: {source_id} needs bound_gas")
+            items.append(
+                SectorSource(
+                    source_id,
+                    cast(Treatment, treatment),
+                    item.get("note", ""),
+                    bounded_by,
+                    str(item.get("bound_gas", "")),
+                )
+            )
         if entry["id"] in result:
             raise ValueError(f"sectors.yaml: sector {entry['id']!r} twice")
         result[entry["id"]] = Sector(
