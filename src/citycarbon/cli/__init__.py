@@ -9,6 +9,11 @@ from __future__ import annotations
 from citycarbon.cli.app import calc, main, template
 
 # Domain modules register their commands on import.
-from citycarbon.cli import enterprise  # noqa: F401  isort: skip
+from citycarbon.cli import (  # noqa: F401  isort: skip
+    enterprise,
+    inventory,
+    inventory_tools,
+    targets,
+)
 
 __all__ = ["calc", "main", "template"]

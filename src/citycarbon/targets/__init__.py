@@ -1,1 +1,140 @@
-"""citycarbon.targets (kernel; see docs)."""
+"""Targets, decomposition and the yearly assessment (kernel).
+
+Intensity targets of a period (e.g. the 12th Five-Year Plan, 2010 → 2015) decomposed over a
+jurisdiction tree; for every jurisdiction and year the intensities, reductions, the even pace,
+progress shares, the early-warning level, the NDRC-2014-structured score and grade with its veto,
+ranks, the final verdict, a Monte Carlo projection to the target year, and the plan's other
+indicators. Pure functions over plain data; see docs/targets.md.
+
+>>> from citycarbon.targets import example, parse_input, assess
+>>> result = assess(parse_input(example("zhengzhou-2010-2015-illustrative")))
+"""
+
+from citycarbon.targets.assessment import (
+    VERDICTS,
+    WARNING_LEVELS,
+    Assessment,
+    assess,
+    grade,
+    rank_competition,
+    verdict,
+    warning_level,
+)
+from citycarbon.targets.catalogue import (
+    AnnexRow,
+    CatalogueError,
+    JurisdictionSet,
+    available_sets,
+    checklist,
+    default_config,
+    example,
+    examples,
+    jurisdiction_set,
+)
+from citycarbon.targets.co2 import (
+    CO2_BASIS_FUELS,
+    CO2_BASIS_SUPPLIED,
+    default_fuel_factor,
+    electricity_co2,
+    fuel_co2,
+)
+from citycarbon.targets.formulas import (
+    completion_rate,
+    even_pace,
+    intensity,
+    progress_share_compound,
+    progress_share_linear,
+    reduction,
+    required_cumulative_reduction,
+    round_half_up,
+    target_points,
+)
+from citycarbon.targets.indicators import indicator_progress, level_progress
+from citycarbon.targets.model import (
+    AssessmentConfig,
+    ChecklistItem,
+    GradeBand,
+    IndicatorProgress,
+    IndicatorYear,
+    InputProblem,
+    Jurisdiction,
+    MeasureAward,
+    Node,
+    Period,
+    PlanIndicator,
+    Projection,
+    ProjectionConfig,
+    ScoringConfig,
+    TargetsInput,
+    TargetsInputError,
+    Tree,
+    TreeError,
+    VerdictConfig,
+    WarningConfig,
+    YearData,
+    YearResult,
+)
+from citycarbon.targets.parse import parse_input
+from citycarbon.targets.projection import meet_probability, projection_moments, stream_key
+
+__all__ = [
+    "CO2_BASIS_FUELS",
+    "CO2_BASIS_SUPPLIED",
+    "VERDICTS",
+    "WARNING_LEVELS",
+    "AnnexRow",
+    "Assessment",
+    "AssessmentConfig",
+    "CatalogueError",
+    "ChecklistItem",
+    "GradeBand",
+    "IndicatorProgress",
+    "IndicatorYear",
+    "InputProblem",
+    "Jurisdiction",
+    "JurisdictionSet",
+    "MeasureAward",
+    "Node",
+    "Period",
+    "PlanIndicator",
+    "Projection",
+    "ProjectionConfig",
+    "ScoringConfig",
+    "TargetsInput",
+    "TargetsInputError",
+    "Tree",
+    "TreeError",
+    "VerdictConfig",
+    "WarningConfig",
+    "YearData",
+    "YearResult",
+    "assess",
+    "available_sets",
+    "checklist",
+    "completion_rate",
+    "default_config",
+    "default_fuel_factor",
+    "electricity_co2",
+    "even_pace",
+    "example",
+    "examples",
+    "fuel_co2",
+    "grade",
+    "indicator_progress",
+    "intensity",
+    "jurisdiction_set",
+    "level_progress",
+    "meet_probability",
+    "parse_input",
+    "progress_share_compound",
+    "progress_share_linear",
+    "projection_moments",
+    "rank_competition",
+    "reduction",
+    "required_cumulative_reduction",
+    "round_half_up",
+    "stream_key",
+    "target_points",
+    "verdict",
+    "warning_level",
+]
