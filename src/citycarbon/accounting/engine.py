@@ -33,7 +33,7 @@ from citycarbon.numbers import CONTEXT, NumberError, to_decimal
 from citycarbon.units import DEFAULT_METRIC, METRICS, CO2e, GWPError, UnitError, co2e, convert
 from citycarbon.units.registry import parse_unit
 
-__all__ = ["LineInput", "ReportInput", "compute_report", "compute_reports"]
+__all__ = ["LineInput", "ReportInput", "compute_report", "compute_reports", "split_value"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class ReportInput:
         return report_from_mapping(data, index + 1, require_id=False)
 
 
-def _split_value(raw: Any) -> tuple[Any, str | None]:
+def split_value(raw: Any) -> tuple[Any, str | None]:
     """A parameter as given: ``{"value": v, "unit": u}``, ``"v unit"`` or a bare number."""
     if isinstance(raw, Mapping):
         return raw.get("value"), (None if raw.get("unit") is None else str(raw.get("unit")))
@@ -152,7 +152,7 @@ class _LineResolver:
             number, unit = raw, self.line.values["quantity@given_unit"]
             unit = None if unit is None else str(unit)
         else:
-            number, unit = _split_value(raw)
+            number, unit = split_value(raw)
         try:
             value = to_decimal(number)
         except NumberError:
