@@ -104,6 +104,18 @@ UNIT_ALIASES: Final[dict[str, str]] = {
     # temperature and specific enthalpy (steam tables)
     "°c": "degree_Celsius", "degc": "degree_Celsius", "℃": "degree_Celsius",
     "kj/kg": "kilojoule / kilogram",
+    # area (agriculture and forestry statistics)
+    "ha": "hectare", "hm2": "hectare", "hm²": "hectare", "公顷": "hectare",
+    "千公顷": "1000 * hectare", "万公顷": "10000 * hectare",
+    "亩": "hectare / 15", "万亩": "10000 * hectare / 15",
+    "km2": "kilometer ** 2", "km²": "kilometer ** 2", "平方公里": "kilometer ** 2",
+    # counts (head of livestock, wells, units of equipment): bare numbers
+    "head": "dimensionless", "头": "dimensionless", "只": "dimensionless",
+    "count": "dimensionless", "个": "dimensionless", "台": "dimensionless",
+    "万头": "10000 * dimensionless", "万只": "10000 * dimensionless",
+    # distance (vehicle-kilometres in transport statistics)
+    "km": "kilometer", "公里": "kilometer", "千米": "kilometer",
+    "万公里": "10000 * kilometer",
     # time
     "h": "hour", "a": "year", "yr": "year", "年": "year",
 }  # fmt: skip

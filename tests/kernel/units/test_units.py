@@ -34,6 +34,13 @@ from citycarbon.units import UnitError, convert, parse_unit
         ("1", "TJ", "GJ", "1000"),
         ("1", "MWh", "GJ", "3.6"),
         ("20908", "kJ/kg", "GJ/t", "20.908"),
+        # Areas of agriculture and forestry statistics: 1 千公顷 = 1 000 ha; 1 万亩 = 10^4/15 ha.
+        ("2", "千公顷", "ha", "2000"),
+        ("3", "公顷", "ha", "3"),
+        ("1.5", "万亩", "亩", "15000"),
+        # Head of livestock are counts: 2.5 万头 = 25 000 head.
+        ("2.5", "万头", "head", "25000"),
+        ("7", "万公里", "km", "70000"),
     ],
 )
 def test_conversions_are_exact(value: str, unit: str, target: str, expected: str) -> None:
