@@ -6,8 +6,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+NPM_STAMP := node_modules/.installed
+PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/citycarbon
+DATA_DIR ?= $(CURDIR)/var
+export CITYCARBON_DATA_DIR ?= $(DATA_DIR)
 
-.PHONY: run test bench lint typecheck contracts unit clean system
+.PHONY: run serve test bench screenshots clean system
 
 system:
 	@bash scripts/bootstrap-system.sh
@@ -24,17 +28,28 @@ $(STAMP_DEV): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[dev,bench]'
 	@touch $@ $(STAMP_RUN)
 
-## make run: install everything and compute the shipped example enterprise reports
-run: $(STAMP_RUN)
-	$(VENV)/bin/citycarbon calc enterprise examples/enterprise_reports.json
+$(NPM_STAMP): package.json package-lock.json | system
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
-## make test: lint, type-check, architecture contracts, then the test suite
-test: $(STAMP_DEV)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+## make run: install everything, compute the example enterprise reports, then load the demo
+## (Zhengzhou) and serve the platform on http://127.0.0.1:8000
+run: $(STAMP_RUN) $(NPM_STAMP)
+	$(VENV)/bin/citycarbon calc enterprise examples/enterprise_reports.json
+	CITYCARBON_DEBUG=1 $(VENV)/bin/citycarbon manage demo
+	CITYCARBON_DEBUG=1 $(VENV)/bin/citycarbon manage runserver 127.0.0.1:8000
+
+## make test: lint, type-check, architecture contracts, the test suite (database tests on
+## SQLite and on PostgreSQL), then the browser tests
+test: $(STAMP_DEV) $(NPM_STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -m "not browser"
+	bash scripts/ensure-postgres.sh
+	CITYCARBON_TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -m "not browser" tests/server
+	$(VENV)/bin/pytest -q -m browser tests/server
 
 ## make bench: the performance benchmarks (figures and ratios against an in-run baseline)
 bench: $(STAMP_DEV) $(VENV)/.installed-bench
@@ -48,5 +63,9 @@ $(VENV)/.installed-bench: | $(STAMP_DEV)
 	$(PIP) install --quiet 'numpy>=2'
 	@touch $@
 
+## make screenshots: refresh docs/screenshots from the browser tests
+screenshots: $(STAMP_DEV) $(NPM_STAMP)
+	CITYCARBON_SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q -m browser tests/server
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info

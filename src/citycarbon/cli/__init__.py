@@ -13,6 +13,7 @@ from citycarbon.cli import (  # noqa: F401  isort: skip
     enterprise,
     inventory,
     inventory_tools,
+    server,
     targets,
 )
 

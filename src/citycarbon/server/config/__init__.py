@@ -1,0 +1,1 @@
+"""The project configuration: settings, URLs, the WSGI application and the API."""

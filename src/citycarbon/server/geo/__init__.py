@@ -1,0 +1,1 @@
+"""Jurisdictions: the city and its districts, counties, county-level cities and zones."""

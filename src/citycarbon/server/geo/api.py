@@ -1,0 +1,41 @@
+"""``/api/geo/`` — jurisdictions (public reference data)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from citycarbon.server.common.auth import API_READ
+from citycarbon.server.geo import selectors
+from citycarbon.server.geo.models import Jurisdiction
+from citycarbon.server.geo.schemas import JurisdictionDetailOut, JurisdictionOut
+
+router = Router(tags=["geo"])
+
+
+def _out(item: Jurisdiction) -> dict[str, object]:
+    return {
+        "code": item.code,
+        "division_code": item.division_code,
+        "name_zh": item.name_zh,
+        "name_en": item.name_en,
+        "kind": item.kind,
+        "parent": item.parent.code if item.parent is not None else None,
+        "tile_col": item.tile_col,
+        "tile_row": item.tile_row,
+    }
+
+
+@router.get("/jurisdictions", response=list[JurisdictionOut], auth=API_READ)
+def list_jurisdictions(request: HttpRequest) -> list[dict[str, object]]:
+    """Every jurisdiction, parents before children in display order."""
+    return [_out(item) for item in selectors.jurisdictions(request.user)]
+
+
+@router.get("/jurisdictions/{code}", response=JurisdictionDetailOut, auth=API_READ)
+def get_jurisdiction(request: HttpRequest, code: str) -> dict[str, object]:
+    """One jurisdiction with the codes of its children."""
+    item = selectors.jurisdiction(request.user, code)
+    data = _out(item)
+    data["children"] = [child.code for child in selectors.children_of(request.user, item)]
+    return data

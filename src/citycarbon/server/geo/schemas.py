@@ -1,0 +1,22 @@
+"""API schemas for jurisdictions (explicit fields)."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+__all__ = ["JurisdictionDetailOut", "JurisdictionOut"]
+
+
+class JurisdictionOut(Schema):
+    code: str
+    division_code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: str | None
+    tile_col: int | None
+    tile_row: int | None
+
+
+class JurisdictionDetailOut(JurisdictionOut):
+    children: list[str]

@@ -1,0 +1,97 @@
+"""Jurisdiction pages: the list with the tile map, one jurisdiction, the Excel export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from citycarbon.server.common.excel import table_workbook, xlsx_response
+from citycarbon.server.geo import selectors
+from citycarbon.server.geo.choices import JurisdictionKind
+from citycarbon.server.geo.models import Jurisdiction
+
+#: Tile colours by kind (colour-blind-safe palette, white text readable on each).
+KIND_COLOURS = {
+    JurisdictionKind.CITY: "#4b5563",
+    JurisdictionKind.DISTRICT: "#1f6f8b",
+    JurisdictionKind.COUNTY: "#8a5a00",
+    JurisdictionKind.COUNTY_CITY: "#2e7d4f",
+    JurisdictionKind.ZONE: "#7b4f9d",
+}
+
+
+def _tiles(items: list[Jurisdiction]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "kind": item.kind,
+            "kind_label": str(item.get_kind_display()),
+            "col": item.tile_col,
+            "row": item.tile_row,
+            "colour": KIND_COLOURS.get(item.kind, "#4b5563"),
+            "url": reverse("geo:jurisdiction_detail", args=[item.code]),
+        }
+        for item in items
+        if item.tile_col is not None and item.tile_row is not None
+    ]
+
+
+def jurisdiction_list(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.jurisdictions(request.user))
+    tiles = _tiles(items)
+    legend = [
+        {"label": kind.label, "colour": KIND_COLOURS[kind]}
+        for kind in JurisdictionKind
+        if any(tile["kind"] == kind.value for tile in tiles)
+    ]
+    return render(
+        request,
+        "geo/jurisdiction_list.html",
+        {
+            "items": items,
+            "roots": [item for item in items if item.parent_id is None],
+            "tiles": tiles,
+            "legend": legend,
+        },
+    )
+
+
+def jurisdiction_detail(request: HttpRequest, code: str) -> HttpResponse:
+    item = selectors.jurisdiction(request.user, code)
+    children = list(selectors.children_of(request.user, item))
+    return render(request, "geo/jurisdiction_detail.html", {"item": item, "children": children})
+
+
+def jurisdiction_export(request: HttpRequest) -> HttpResponse:
+    headers = [
+        _("Code"),
+        _("Division code"),
+        _("Chinese name"),
+        _("English name"),
+        _("Kind"),
+        _("Parent"),
+        _("Tile column"),
+        _("Tile row"),
+    ]
+    rows = [
+        [
+            item.code,
+            item.division_code,
+            item.name_zh,
+            item.name_en,
+            str(item.get_kind_display()),
+            item.parent.code if item.parent is not None else "",
+            item.tile_col,
+            item.tile_row,
+        ]
+        for item in selectors.jurisdictions(request.user)
+    ]
+    content = table_workbook(
+        str(_("Jurisdictions")), headers, rows, widths=[14, 14, 34, 28, 16, 14, 10, 10]
+    )
+    return xlsx_response("jurisdictions.xlsx", content)
