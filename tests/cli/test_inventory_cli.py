@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from openpyxl import load_workbook
 
 import citycarbon.cli.inventory  # noqa: F401  (registers the commands)
+from citycarbon.inventory import categories as registered
+from citycarbon.inventory.model import SECTORS
 
 Run = Callable[..., Result]
 
@@ -114,6 +117,11 @@ def test_an_unreadable_file_exits_2(run: Run, tmp_path: Path) -> None:
 def test_categories(run: Run) -> None:
     data = json.loads(run("categories", "--json").stdout)
     ids = [c["id"] for c in data]
+    # every category of the registry, of all five sectors of the guideline, in their order
+    assert ids == [c.id for c in registered()]
+    assert list(dict.fromkeys(c["sector"] for c in data)) == list(SECTORS)
+    assert {"ippu.cement_clinker", "agriculture.rice", "lucf.forest_growth",
+            "waste.landfill_fod"} <= set(ids)  # fmt: skip
     assert "energy.fuel_combustion" in ids
     assert "energy.coal_mining" in ids
     mining = next(c for c in data if c["id"] == "energy.coal_mining")
@@ -135,9 +143,47 @@ def test_template_inventory_round_trip(run: Run, form_file: Path, tmp_path: Path
     assert from_book["totals"] == from_form["totals"]
 
 
+def test_blank_template_has_a_block_for_every_registered_category(run: Run, tmp_path: Path) -> None:
+    blank = tmp_path / "blank.xlsx"
+    assert run("template", "inventory", "-o", str(blank)).exit_code == 0
+    book = load_workbook(blank)
+    blocks = {
+        sector: [row[1] for row in book[sector].iter_rows(values_only=True) if row[0] == "category"]
+        for sector in SECTORS
+    }
+    expected = {
+        s: [c.id for c in registered() if c.sector == s and c.rows_allowed] for s in SECTORS
+    }
+    assert blocks == expected
+    assert all(blocks.values())  # no sector sheet is empty any more
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "inventory" / "county_2012.yaml"
+
+
 def test_example_county_compiles(run: Run) -> None:
-    example = Path(__file__).parents[2] / "examples" / "inventory" / "county_2012.yaml"
-    result = run("calc", "inventory", str(example), "--json")
+    result = run("calc", "inventory", str(EXAMPLE), "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["checks"]["energy.reference_approach"]["within_threshold"] is True
+    # every sector is estimated, and every cell is an estimate or a notation key with a reason
+    by_sector = data["totals"]["by_sector"]
+    assert all(by_sector[s]["tco2e"] > 0 for s in ("energy", "ippu", "agriculture", "waste"))
+    assert by_sector["lucf"]["tco2e"] < 0  # a net removal
+    assert data["completeness"]["complete"] is True
+    assert data["completeness"]["sectors_without_categories"] == []
+    assert data["checks"]["waste.landfill_fod_history"] == {
+        "sites": {"县城填埋场": {"first_year": 2006, "last_year": 2012, "years": 7}}
+    }
+
+
+def test_example_county_round_trips_through_the_template(run: Run, tmp_path: Path) -> None:
+    book = tmp_path / "county.xlsx"
+    assert run("template", "inventory", "-o", str(book), "--from", str(EXAMPLE)).exit_code == 0
+    from_book = json.loads(run("calc", "inventory", str(book), "--json").stdout)
+    from_form = json.loads(run("calc", "inventory", str(EXAMPLE), "--json").stdout)
+    assert from_book["totals"] == from_form["totals"]
+    assert from_book["completeness"] == from_form["completeness"]
+    assert {c["id"]: c["masses_t"] for c in from_book["categories"]} == {
+        c["id"]: c["masses_t"] for c in from_form["categories"]
+    }

@@ -38,6 +38,7 @@ from citycarbon.inventory import (
     load_form,
 )
 from citycarbon.inventory.analysis import approach1, key_categories, monte_carlo
+from citycarbon.inventory.energy.balance import COLUMNS, ROWS
 from citycarbon.inventory.model import SECTOR_NAMES, SECTORS
 from citycarbon.inventory.workbook import read_workbook, write_workbook
 from citycarbon.units import DEFAULT_METRIC, METRICS
@@ -245,10 +246,14 @@ def markdown() -> str:
         out.append("|---|---|---|---|---|---|")
         for p in c.params:
             if p.kind == "choice":
-                if len(p.choices) < 12:
+                if p.choices and set(p.choices) <= set(COLUMNS):
+                    units = "a balance column (fuel) id"
+                elif p.choices and set(p.choices) <= set(ROWS):
+                    units = "a balance row id"
+                elif p.choices:
                     units = "one of: " + ", ".join(f"`{x}`" for x in p.choices)
                 else:
-                    units = "a balance " + ("column (fuel) id" if p.name == "fuel" else "row id")
+                    units = "a free label"
             else:
                 units = " or ".join(f"`{u}`" for u in p.unit) or (
                     "`%` or `fraction`" if p.kind == "fraction" else "count"

@@ -13,7 +13,14 @@ reference-approach check of the energy balance.
 See ``docs/inventory.md``.
 """
 
-from citycarbon.inventory import energy  # noqa: F401  (registers the energy categories)
+# Importing the sector packages registers their categories (and their checks).
+from citycarbon.inventory import (  # noqa: F401
+    agriculture,
+    energy,
+    ippu,
+    lucf,
+    waste,
+)
 from citycarbon.inventory.engine import DEFAULT_FACTOR_SETS, compile_inventory
 from citycarbon.inventory.form import InventoryInput, load_form, read_form
 from citycarbon.inventory.model import (

@@ -80,14 +80,43 @@ def register_check(check_id: str, check: Check) -> Check:
     return check
 
 
-def _gwp_table(metric: str, gases: Sequence[str], errors: list[InventoryError]) -> dict[str, float]:
-    table: dict[str, float] = {}
-    for gas in gases:
-        try:
-            table[gas] = float(gwp(gas, metric))
-        except GWPError as exc:
-            errors.append(InventoryError(str(exc), Location("inventory", "gwp"), metric))
-    return table
+class _GWPs:
+    """The GWPs of one metric, looked up only for the gases lines actually emit: a gas the metric
+    has no value for (SAR and HFC-245fa) refuses the lines that emit it, not every inventory."""
+
+    def __init__(self, metric: str) -> None:
+        self.metric = metric
+        self._values: dict[str, float | None] = {}
+
+    def get(self, gas: str) -> float | None:
+        """The GWP of ``gas`` [tCO2e/t], or ``None`` when the metric has no value for it."""
+        if gas not in self._values:
+            try:
+                self._values[gas] = float(gwp(gas, self.metric))
+            except GWPError:
+                self._values[gas] = None
+        return self._values[gas]
+
+    def refusal(self, category: Category, line: ResolvedLine, gas: str) -> InventoryError:
+        """The refusal of a line that emits ``gas``, which the metric cannot weigh."""
+        others = []
+        for metric in METRICS:
+            try:
+                gwp(gas, metric)
+            except GWPError:
+                continue
+            others.append(metric)
+        where = next(
+            (u.where for u in line.params if u.origin == "choice" and u.value == gas and u.where),
+            line.line.where,
+        )
+        hint = f"metrics with a value: {', '.join(others)}" if others else "no metric has one"
+        return InventoryError(
+            f"{category.id} emits {gas}, which {self.metric} gives no GWP for; compile under "
+            f"another metric ({hint}) or leave the line out",
+            where,
+            gas,
+        )
 
 
 def _sections(
@@ -215,10 +244,19 @@ def _lines(comp: Compilation, item: Category, errors: list[InventoryError]) -> l
     return []
 
 
-def _compute(item: Category, resolved: ResolvedLine, gwps: Mapping[str, float]) -> LineResult:
+def _compute(
+    item: Category, resolved: ResolvedLine, gwps: _GWPs, errors: list[InventoryError]
+) -> LineResult | None:
+    """The result of one line, or ``None`` with a refusal when the metric cannot weigh a gas the
+    line emits (only the gases present in the line's result are weighed)."""
     masses = {gas: float(mass) for gas, mass in item.compute(resolved.values).items()}
     memo = {gas: float(m) for gas, m in item.memo(resolved.values).items()} if item.memo else {}
-    total = sum(mass * gwps[gas] for gas, mass in masses.items())
+    factors = {gas: gwps.get(gas) for gas in masses}
+    unweighed = [gas for gas, value in factors.items() if value is None]
+    if unweighed:
+        errors.extend(gwps.refusal(item, resolved, gas) for gas in unweighed)
+        return None
+    total = sum(mass * (factors[gas] or 0.0) for gas, mass in masses.items())
     return LineResult(
         category=item.id,
         label=resolved.line.label,
@@ -282,8 +320,7 @@ def compile_inventory(
     local_where = {cid: dict(sec.local_where) for cid, sec in inventory.categories.items()}
     resolver = Resolver(library, sets, inventory.region, inventory.year, local, local_where)
     comp = Compilation(inventory, library, sets, chosen, balance, resolver)
-    all_gases = sorted({g for c in known.values() for g in c.gases})
-    gwps = _gwp_table(chosen, all_gases, errors)
+    gwps = _GWPs(chosen)
     resolved: dict[str, list[ResolvedLine]] = {}
     for item in known.values():
         lines = _lines(comp, item, errors)
@@ -316,9 +353,12 @@ def compile_inventory(
         lines_out: list[LineResult] = []
         for line in resolved.get(item.id, []):
             try:
-                lines_out.append(_compute(item, line, gwps))
+                computed = _compute(item, line, gwps, errors)
             except (ArithmeticError, ValueError) as exc:
                 errors.append(InventoryError(f"cannot compute {item.id}: {exc}", line.line.where))
+                continue
+            if computed is not None:
+                lines_out.append(computed)
         masses: dict[str, float] = {}
         if item.derive is not None and comp.balance is not None:
             # Computed from the balance: a gas without lines is an estimate of zero.

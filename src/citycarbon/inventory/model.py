@@ -30,6 +30,7 @@ __all__ = [
     "SECTORS",
     "SECTOR_CODES",
     "SECTOR_NAMES",
+    "YEAR_SUBJECT",
     "Category",
     "Default",
     "FloatArray",
@@ -80,6 +81,8 @@ Reporting = Literal["direct", "indirect"]
 REPORTING: Final = ("direct", "indirect")
 Origin = Literal["activity", "measured", "local", "default", "assumed", "choice"]
 ORIGINS: Final = ("activity", "measured", "local", "default", "assumed", "choice")
+#: The subject of a :class:`Default` that the resolver fills with the inventory's year.
+YEAR_SUBJECT: Final = "@year"
 #: Distributions an input may name for the Monte Carlo analysis (as in citycarbon.uncertainty).
 DISTRIBUTIONS: Final = ("normal", "lognormal", "triangular", "uniform")
 
@@ -178,9 +181,12 @@ class Default:
     """How a parameter finds its default in the factor library.
 
     ``subjects`` are templates tried most specific first; ``{name}`` is replaced by the line's
-    value of choice parameter (or context key) ``name``: ``("{activity}:{fuel}", "{fuel}")``.
-    The special subject ``"@region"`` tries the inventory's province, its regional grid and the
-    national grid, in that order.
+    value of choice parameter (or context key) ``name``: ``("{activity}:{fuel}", "{fuel}")``;
+    every line's context carries the inventory's province as ``region``. The special subject
+    ``"@region"`` tries the inventory's province, its regional grid and the national grid, in
+    that order. The special subject ``"@year"`` (:data:`YEAR_SUBJECT`) is no library lookup: the
+    resolver supplies the inventory's own year (origin ``local``, given at ``inventory, year``),
+    e.g. for the first-order decay of landfill deposits.
     """
 
     parameter: str

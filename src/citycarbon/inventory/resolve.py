@@ -8,7 +8,8 @@ For each parameter of a line, in this order:
    or values by subject (the same subjects the default lookup tries, e.g. ``raw_coal`` or
    ``energy_industries:coal``);
 3. the default from the factor library, for the inventory's factor sets (guidelines), region and
-   year, trying the parameter's subject templates most specific first; the row id is recorded;
+   year, trying the parameter's subject templates most specific first; the row id is recorded
+   (a default whose subject is ``@year`` is the inventory's own year, origin ``local``);
 4. the category's documented fallback (``assumed``), e.g. zero recovered gas;
 5. otherwise the line is refused, naming the parameter and what was looked for.
 """
@@ -25,6 +26,7 @@ from citycarbon.factors import FactorError, FactorLibrary
 from citycarbon.factors.regions import region_chain
 from citycarbon.inventory.model import (
     DISTRIBUTIONS,
+    YEAR_SUBJECT,
     Category,
     InventoryError,
     LineInput,
@@ -130,6 +132,9 @@ class Resolver:
                 self._choice(param, line, context, values, uses, errors)
         if len(errors) > count:
             return None
+        if self.region:
+            # Categories read the province from the context (agricultural zones by province).
+            context.setdefault("region", self.region)
         if category.context is not None:
             context.update(category.context(context))
         sections = (category.id, *local_sections)
@@ -155,6 +160,8 @@ class Resolver:
         spec = param.default
         if spec is None:
             return "it has no default"
+        if YEAR_SUBJECT in spec.subjects and self.year is None:
+            return "the inventory has no year"
         key = (spec, param.unit, tuple(context.get(n) for n in _names(spec.subjects)))
         if key in self._defaults:
             cached: tuple[float, str, str, str] | str = self._defaults[key]
@@ -207,6 +214,8 @@ class Resolver:
             if template == "@region":
                 result.extend(region_chain(self.region))
                 continue
+            if template == YEAR_SUBJECT:
+                continue  # not a library subject: the resolver supplies the year itself
             names = _TEMPLATE.findall(template)
             if any(n not in context for n in names):
                 continue
@@ -292,6 +301,25 @@ class Resolver:
                 param, section, local[param.name], context, values, uses, errors
             ):
                 return
+        if (
+            param.default is not None
+            and YEAR_SUBJECT in param.default.subjects
+            and self.year is not None
+        ):
+            self._store(
+                param,
+                float(self.year),
+                "" if param.kind == "count" else param.unit[0],
+                "local",
+                values,
+                uses,
+                factor_id=None,
+                given=str(self.year),
+                where=Location("inventory", "year"),
+                key="inventory:year",
+                pct=param.uncertainty_pct,
+            )
+            return
         default = self.default(param, context)
         if isinstance(default, tuple):
             value, unit, row_id, subject = default

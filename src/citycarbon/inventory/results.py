@@ -38,7 +38,9 @@ def _add(target: dict[str, float], masses: Mapping[str, float], sign: float = 1.
 
 
 def _co2e(masses_t: Mapping[str, float], metric: str) -> CO2e:
-    return co2e({g: Decimal(repr(float(m))) for g, m in masses_t.items()}, metric)
+    """CO2e of the gases emitted: a gas with no mass (a derived category's estimate of zero) is
+    not weighed, so a gas the metric has no value for is only refused where it is emitted."""
+    return co2e({g: Decimal(repr(float(m))) for g, m in masses_t.items() if m != 0}, metric)
 
 
 @dataclass(frozen=True)

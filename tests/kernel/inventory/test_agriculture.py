@@ -7,9 +7,6 @@ factors of the central-south region (Henan) and soil zone III.
 from __future__ import annotations
 
 import copy
-import importlib
-from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -18,51 +15,23 @@ import pytest
 from citycarbon.inventory import (
     InventoryRefusedError,
     InventoryResult,
+    agriculture,
     compile_inventory,
-    quantities,
     read_form,
 )
-from citycarbon.units import registry
 
 
-@pytest.fixture(autouse=True)
-def agriculture() -> ModuleType:
-    """The module under test, imported (and its categories registered) when the tests run, not
-    when they are collected: until the inventory package registers it, importing it at
-    collection would change the registry other test modules are parametrised over."""
-    return importlib.import_module("citycarbon.inventory.agriculture")
-
-
-@pytest.fixture(autouse=True)
-def _area_and_head_units(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Hectares and 'head' until citycarbon.units reads them (requested from the lead); a no-op
-    once the unit vocabulary has them."""
-    added = {"ha": "hectare", "head": "dimensionless"}
-    missing = {k: v for k, v in added.items() if k not in registry.UNIT_ALIASES}
-    for alias, target in missing.items():
-        monkeypatch.setitem(registry.UNIT_ALIASES, alias, target)
-    if missing:
-        registry.parse_unit.cache_clear()
-        quantities.canonical_unit.cache_clear()
-        quantities.factor.cache_clear()
-    yield
-    if missing:
-        registry.parse_unit.cache_clear()
-        quantities.canonical_unit.cache_clear()
-        quantities.factor.cache_clear()
-
-
-def _compile(categories: dict[str, Any]) -> InventoryResult:
+def _compile(categories: dict[str, Any], region: str | None = "henan") -> InventoryResult:
     form = {
-        "inventory": {"jurisdiction": "测试县", "region": "henan", "year": 2012},
+        "inventory": {"jurisdiction": "测试县", "region": region, "year": 2012},
         "categories": categories,
     }
     return compile_inventory(read_form(copy.deepcopy(form)))
 
 
-def _refused(categories: dict[str, Any]) -> list[str]:
+def _refused(categories: dict[str, Any], region: str | None = "henan") -> list[str]:
     with pytest.raises(InventoryRefusedError) as caught:
-        _compile(categories)
+        _compile(categories, region)
     return [e.describe() for e in caught.value.errors]
 
 
@@ -70,7 +39,7 @@ def _masses(category: str, rows: list[dict[str, Any]]) -> dict[str, float]:
     return dict(_compile({category: {"rows": rows}}).category(category).masses_t)
 
 
-def test_zones_of_henan(agriculture: ModuleType) -> None:
+def test_zones_of_henan() -> None:
     assert agriculture.PROVINCE_ZONES["henan"] == "central_south"
     assert agriculture.PROVINCE_SOIL_ZONES["henan"] == "III"
     # a line's own zone wins; otherwise the province's (when the context carries it)
@@ -81,7 +50,74 @@ def test_zones_of_henan(agriculture: ModuleType) -> None:
     assert agriculture._zone_context({"region": "henan", "zone": "east", "soil_zone": "IV"}) == {}
 
 
-def test_rice(agriculture: ModuleType) -> None:
+def _factor(result: InventoryResult, category: str, name: str, line: int = 0) -> str | None:
+    return next(p.factor_id for p in result.category(category).lines[line].params if p.name == name)
+
+
+def test_lines_take_their_zone_from_the_inventory_region() -> None:
+    """Rice, manure and soil lines that name no zone use Henan's: central-south, soil zone III."""
+    result = _compile(
+        {
+            # 10 000 ha × 236.7 kg/ha (single rice, central-south) = 2 367 t CH4
+            "agriculture.rice": {"rows": [{"rice_type": "single", "area": "10000 ha"}]},
+            # swine 100 000 × 5.85 kg CH4 = 585 t CH4; × 0.157 kg N2O = 15.7 t N2O
+            "agriculture.manure_management": {"rows": [{"species": "swine", "population": 1e5}]},
+            # zone III: 10 000 t N × (0.0057 + 0.1 × 0.01 + 0.2 × 0.0075) = 82 t N2O-N
+            "agriculture.soils": {"rows": [{"source": "fertiliser", "n_input": "10000 t"}]},
+        }
+    )
+    assert result.category("agriculture.rice").masses_t["CH4"] == pytest.approx(2_367.0)
+    manure = result.category("agriculture.manure_management").masses_t
+    assert manure["CH4"] == pytest.approx(585.0, rel=1e-12)
+    assert manure["N2O"] == pytest.approx(15.7, rel=1e-12)
+    soils = result.category("agriculture.soils").masses_t["N2O"]
+    assert soils == pytest.approx(82 * 44 / 28, rel=1e-12)
+    assert _factor(result, "agriculture.rice", "ef") == "inv.rice_ch4_ef.central_south.single"
+    assert (
+        _factor(result, "agriculture.manure_management", "ch4_ef")
+        == "inv.manure_ch4_ef.swine.central_south"
+    )
+    assert _factor(result, "agriculture.soils", "ef_direct") == "inv.soil_n2o_ef_direct.III"
+
+
+def test_a_line_that_names_its_zone_keeps_it() -> None:
+    rows = [
+        # 1 000 ha × 215.5 kg/ha (single rice, east, named on the line) = 215.5 t CH4
+        {"rice_type": "single", "zone": "east", "area": "1000 ha"},
+        # 1 000 ha × 236.7 kg/ha (Henan's central-south) = 236.7 t CH4
+        {"rice_type": "single", "area": "1000 ha"},
+    ]
+    result = _compile({"agriculture.rice": {"rows": rows}})
+    lines = result.category("agriculture.rice").lines
+    assert [line.masses_t["CH4"] for line in lines] == [
+        pytest.approx(215.5, rel=1e-12),
+        pytest.approx(236.7, rel=1e-12),
+    ]
+    assert _factor(result, "agriculture.rice", "ef", 0) == "inv.rice_ch4_ef.east.single"
+
+
+def test_without_a_region_a_soil_line_takes_the_ipcc_factor() -> None:
+    # no province, no soil zone: EF1 of IPCC 1996 (1.25 %) instead of zone III's 0.57 %:
+    # 10 000 t N × (0.0125 + 0.1 × 0.01 + 0.2 × 0.0075) = 150 t N2O-N
+    rows = [{"source": "fertiliser", "n_input": "10000 t"}]
+    result = _compile({"agriculture.soils": {"rows": rows}}, region=None)
+    soils = result.category("agriculture.soils").masses_t["N2O"]
+    assert soils == pytest.approx(150 * 44 / 28, rel=1e-12)
+    assert _factor(result, "agriculture.soils", "ef_direct") == "inv.soil_n2o_ef_direct.ipcc1996"
+
+
+def test_without_a_region_a_rice_line_must_name_its_zone() -> None:
+    errors = _refused(
+        {"agriculture.rice": {"rows": [{"rice_type": "single", "area": "1000 ha"}]}}, region=None
+    )
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "sheet categories.agriculture.rice, row 1, column ef: not given, and no default "
+        "rice_ch4_ef for (no subject)"
+    )
+
+
+def test_rice() -> None:
     # 10 000 ha × 236.7 kg/ha = 2 367 t; 2 000 ha × 241.0 = 482 t; 2 000 ha × 273.2 = 546.4 t
     assert agriculture.rice_ch4(10_000.0, 236.7) == pytest.approx(2_367.0, rel=1e-12)
     rows = [
@@ -99,7 +135,7 @@ def test_rice_with_a_measured_factor() -> None:
     assert _masses("agriculture.rice", rows)["CH4"] == pytest.approx(300.0, rel=1e-12)
 
 
-def test_enteric_fermentation(agriculture: ModuleType) -> None:
+def test_enteric_fermentation() -> None:
     rows = [
         # 1 000 head × 88.1 kg (dairy, intensive) = 88.1 t
         {"species": "dairy_cattle", "feeding": "intensive", "population": "1000 head"},
@@ -117,7 +153,7 @@ def test_enteric_fermentation(agriculture: ModuleType) -> None:
     )
 
 
-def test_manure_management(agriculture: ModuleType) -> None:
+def test_manure_management() -> None:
     rows = [
         # swine 100 000 × 5.85 kg CH4 = 585 t; × 0.157 kg N2O = 15.7 t
         {"species": "swine", "zone": "central_south", "population": 100000},
@@ -134,7 +170,7 @@ def test_manure_management(agriculture: ModuleType) -> None:
     assert agriculture.manure_n2o(100_000.0, 0.157) == pytest.approx(15.7, rel=1e-12)
 
 
-def test_agricultural_soils(agriculture: ModuleType) -> None:
+def test_agricultural_soils() -> None:
     # zone III: EF1 0.0057; Frac_GAS fertiliser 0.1, manure 0.2, residue 0; EF4 0.01;
     # Frac_LEACH 0.2; EF5 0.0075.
     # fertiliser 10 000 t N: 57 + 10 + 15 = 82 t N2O-N

@@ -262,3 +262,42 @@ def test_uncertainty_that_is_not_a_percentage_is_refused(form_factory: Any, refu
         "sheet categories.energy.coal_mining, row 1, column production, value {'value': 1, "
         "'unit': 't', 'uncertainty_pct': 'lots'}: the uncertainty is not a number"
     ]
+
+
+# -- CO2e only for the gases emitted -------------------------------------------------------------
+
+HFC_LINES = [
+    {"gas": "HFC134a", "application": "mobile_ac", "sales": "10 t"},
+    {"gas": "HFC245fa", "application": "foam", "sales": "5 t"},
+]
+
+
+def test_a_gas_the_metric_cannot_weigh_refuses_only_the_line_that_emits_it(
+    form_factory: Any, compile_form: Any, refusal: Any
+) -> None:
+    # SAR has no GWP for HFC-245fa: the line that emits it is refused, naming it.
+    form = form_factory(categories={"ippu.hfc_consumption": {"rows": HFC_LINES}})
+    assert refusal(form) == [
+        "sheet categories.ippu.hfc_consumption, row 2, column gas, value 'HFC245fa': "
+        "ippu.hfc_consumption emits HFC245fa, which SARGWP100 gives no GWP for; compile under "
+        "another metric (metrics with a value: AR4GWP100, AR5GWP100, AR6GWP100) or leave the "
+        "line out"
+    ]
+    # The same inventory without that line computes under SAR: 10 t × 1 300 = 13 000 tCO2e.
+    without = form_factory(categories={"ippu.hfc_consumption": {"rows": HFC_LINES[:1]}})
+    assert float(compile_form(without).total().value) == pytest.approx(13_000)
+    # Under AR4 both lines weigh: 10 t × 1 430 + 5 t × 1 030 = 14 300 + 5 150 = 19 450 tCO2e.
+    ar4 = compile_form(form, metric="AR4GWP100")
+    assert float(ar4.total().value) == pytest.approx(19_450)
+    assert ar4.by_gas_t() == {"HFCs": pytest.approx(15)}
+
+
+def test_an_inventory_without_the_gas_needs_no_gwp_for_it(
+    form_factory: Any, compile_form: Any
+) -> None:
+    # A registered category can emit HFC-245fa (no SAR value); an SAR inventory that emits
+    # nothing of it computes: GWPs are looked up for the gases lines emit, not for every gas.
+    result = compile_form(form_factory())
+    assert result.metric == "SARGWP100"
+    assert float(result.total().value) == 0.0
+    assert result.as_dict()["totals"]["by_gas_tco2e"] == {}

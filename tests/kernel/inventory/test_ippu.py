@@ -5,8 +5,6 @@ the factor rows named (provincial2011 first in the default factor sets)."""
 from __future__ import annotations
 
 import copy
-import importlib
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -16,16 +14,9 @@ from citycarbon.inventory import (
     InventoryRefusedError,
     InventoryResult,
     compile_inventory,
+    ippu,
     read_form,
 )
-
-
-@pytest.fixture(autouse=True)
-def ippu() -> ModuleType:
-    """The package under test, imported (and its categories registered) when the tests run, not
-    when they are collected: until the inventory package registers it, importing it at
-    collection would change the registry other test modules are parametrised over."""
-    return importlib.import_module("citycarbon.inventory.ippu")
 
 
 def _form(categories: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +48,7 @@ def _origin(result: InventoryResult, category: str, name: str) -> str | None:
 # -- minerals ------------------------------------------------------------------------------------
 
 
-def test_clinker(ippu: ModuleType) -> None:
+def test_clinker() -> None:
     # 1 000 000 t clinker × 0.538 t CO2/t = 538 000 t CO2
     assert ippu.minerals.clinker_co2(1e6, 0.538) == pytest.approx(538_000.0, rel=1e-12)
     result = _compile({"ippu.cement_clinker": {"rows": [{"clinker": "100 10^4 t"}]}})
@@ -67,7 +58,7 @@ def test_clinker(ippu: ModuleType) -> None:
     assert _origin(result, "ippu.cement_clinker", "ef") == "inv.clinker_ef.provincial"
 
 
-def test_clinker_factor_from_cao(ippu: ModuleType) -> None:
+def test_clinker_factor_from_cao() -> None:
     # (0.65 − 0) × 44.009 / 56.077 × 1.02 = 0.663 × 44.009 / 56.077 = 29.177967 / 56.077
     ef = ippu.minerals.clinker_ef_from_cao(0.65, 0.0, 1.02)
     assert ef == pytest.approx(29.177967 / 56.077, rel=1e-12)
@@ -83,7 +74,7 @@ def test_clinker_under_the_ipcc_factor_set() -> None:
     assert result.category("ippu.cement_clinker").masses_t["CO2"] == pytest.approx(520.0, rel=1e-12)
 
 
-def test_lime(ippu: ModuleType) -> None:
+def test_lime() -> None:
     rows = [
         # 200 000 t × 0.683 (the guideline's lime factor) = 136 600 t
         {"lime": "20 10^4 t"},
@@ -98,14 +89,14 @@ def test_lime(ippu: ModuleType) -> None:
 # -- chemicals -----------------------------------------------------------------------------------
 
 
-def test_calcium_carbide(ippu: ModuleType) -> None:
+def test_calcium_carbide() -> None:
     # 100 000 t × 1.154 = 115 400 t CO2
     rows = [{"production": "100000 t"}]
     assert _masses("ippu.calcium_carbide", rows)["CO2"] == pytest.approx(115_400.0, rel=1e-12)
     assert ippu.chemicals.carbide_co2(100_000.0, 1.154) == pytest.approx(115_400.0, rel=1e-12)
 
 
-def test_adipic_acid(ippu: ModuleType) -> None:
+def test_adipic_acid() -> None:
     # 50 000 t × 293 kg/t = 14 650 t N2O; abated: × (1 − 0.9 × 0.8) = × 0.28 → 4 102 t
     assert ippu.chemicals.process_n2o(50_000.0, 293.0, 0.0, 1.0) == pytest.approx(
         14_650.0, rel=1e-12
@@ -131,7 +122,7 @@ def test_nitric_acid() -> None:
     assert _masses("ippu.nitric_acid", rows)["N2O"] == pytest.approx(1_758.5, rel=1e-12)
 
 
-def test_hcfc22(ippu: ModuleType) -> None:
+def test_hcfc22() -> None:
     # 10 000 t HCFC-22 × 2.92 % = 292 t HFC-23 generated, 92 t destroyed → 200 t
     assert ippu.chemicals.hfc23_byproduct(10_000.0, 0.0292, 92.0) == pytest.approx(200.0, rel=1e-12)
     rows = [{"production": "10000 t", "destroyed": "92 tHFC23"}]
@@ -159,7 +150,7 @@ def test_hcfc22_refuses_more_destroyed_than_generated() -> None:
 # -- metals --------------------------------------------------------------------------------------
 
 
-def test_iron_and_steel(ippu: ModuleType) -> None:
+def test_iron_and_steel() -> None:
     # limestone 100 000 × 0.430 = 43 000; dolomite 50 000 × 0.474 = 23 700;
     # carbon: pig iron 1 000 000 × 4.1 % = 41 000 t C, steel 1 000 000 × 0.248 % = 2 480 t C;
     # (41 000 − 2 480) × 44/12 = 38 520 × 44/12 = 141 240; total 207 940 t CO2
@@ -189,7 +180,7 @@ def test_iron_and_steel_refuses_steel_richer_in_carbon_than_its_pig_iron() -> No
     )
 
 
-def test_aluminium_pfcs(ippu: ModuleType) -> None:
+def test_aluminium_pfcs() -> None:
     # point-feed prebake: 100 000 t × 0.089 kg = 8.9 t CF4; × 0.0089 kg = 0.89 t C2F6
     masses = _masses("ippu.aluminium_pfc", [{"technology": "cwpb", "production": "10 10^4 t"}])
     assert masses["CF4"] == pytest.approx(8.9, rel=1e-12)
@@ -197,7 +188,7 @@ def test_aluminium_pfcs(ippu: ModuleType) -> None:
     assert ippu.metals.aluminium_pfc(100_000.0, 0.4) == pytest.approx(40.0, rel=1e-12)
 
 
-def test_magnesium_sf6(ippu: ModuleType) -> None:
+def test_magnesium_sf6() -> None:
     # 10 000 t Mg × 1.0 kg SF6/t = 10 t SF6
     masses = _masses("ippu.magnesium_sf6", [{"production": "10000 t"}])
     assert masses["SF6"] == pytest.approx(10.0, rel=1e-12)
@@ -207,7 +198,7 @@ def test_magnesium_sf6(ippu: ModuleType) -> None:
 # -- fluorinated gases ---------------------------------------------------------------------------
 
 
-def test_electrical_equipment_sf6(ippu: ModuleType) -> None:
+def test_electrical_equipment_sf6() -> None:
     rows = [
         # manufacturing: 100 t consumed × 5 % (measured) = 5 t
         {"stage": "manufacturing", "amount": "100 tSF6", "ef": "5 %"},
@@ -229,7 +220,7 @@ def test_electrical_equipment_manufacturing_needs_a_measured_factor() -> None:
     )
 
 
-def test_semiconductor(ippu: ModuleType) -> None:
+def test_semiconductor() -> None:
     # CF4: 10 t × (1 − h 0.1) × (1 − U 0.1) × (1 − a 0.5 × d 0.9) = 10 × 0.9 × 0.9 × 0.55
     #      = 4.455 t CF4 (h, U, d from the IPCC 2006 rows)
     rows = [{"gas": "CF4", "used": "10 t", "abated": "50 %"}]
@@ -240,7 +231,7 @@ def test_semiconductor(ippu: ModuleType) -> None:
     )
 
 
-def test_hfc_consumption(ippu: ModuleType) -> None:
+def test_hfc_consumption() -> None:
     rows = [
         # mobile AC: 100 − 60 + 10 − 5 = 45 t HFC-134a
         {"gas": "HFC134a", "application": "mobile_ac", "sales": "100 t", "new_charge": "60 t",

@@ -5,9 +5,6 @@ refusals. Every expected value is worked by hand in the comment beside it; remov
 from __future__ import annotations
 
 import copy
-import importlib
-from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -17,35 +14,9 @@ from citycarbon.inventory import (
     InventoryRefusedError,
     InventoryResult,
     compile_inventory,
-    quantities,
+    lucf,
     read_form,
 )
-from citycarbon.units import registry
-
-
-@pytest.fixture(autouse=True)
-def lucf() -> ModuleType:
-    """The module under test, imported (and its categories registered) when the tests run, not
-    when they are collected: until the inventory package registers it, importing it at
-    collection would change the registry other test modules are parametrised over."""
-    return importlib.import_module("citycarbon.inventory.lucf")
-
-
-@pytest.fixture(autouse=True)
-def _hectares(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Hectares until citycarbon.units reads them (requested from the lead); a no-op once the
-    unit vocabulary has them."""
-    missing = "ha" not in registry.UNIT_ALIASES
-    if missing:
-        monkeypatch.setitem(registry.UNIT_ALIASES, "ha", "hectare")
-        registry.parse_unit.cache_clear()
-        quantities.canonical_unit.cache_clear()
-        quantities.factor.cache_clear()
-    yield
-    if missing:
-        registry.parse_unit.cache_clear()
-        quantities.canonical_unit.cache_clear()
-        quantities.factor.cache_clear()
 
 
 def _compile(categories: dict[str, Any]) -> InventoryResult:
@@ -68,7 +39,7 @@ def _refused(categories: dict[str, Any]) -> list[str]:
 GROWTH_CO2 = -49_500.0
 
 
-def test_volume_to_carbon_and_stock_change(lucf: ModuleType) -> None:
+def test_volume_to_carbon_and_stock_change() -> None:
     # 100 m3 × 0.5 × 1.5 × 1.2 × 0.5 = 45 t C
     assert lucf.volume_to_carbon(100.0, 0.5, 1.5, 0.2, 0.5) == pytest.approx(45.0, rel=1e-12)
     co2 = lucf.stock_change_co2(1e6, 0.05, 0.02, 0.5, 1.5, 0.2, 0.5)
@@ -126,7 +97,7 @@ def test_forest_growth_has_no_shipped_wood_density() -> None:
     )
 
 
-def test_other_woody_biomass(lucf: ModuleType) -> None:
+def test_other_woody_biomass() -> None:
     rows = [
         # bamboo +1 000 ha × 60 t/ha × 0.5 = 30 000 t C → −110 000 t CO2
         {"stand": "bamboo", "area_change": "1000 ha", "biomass": "60 t/ha"},
@@ -141,7 +112,7 @@ def test_other_woody_biomass(lucf: ModuleType) -> None:
     assert lucf.area_stand_co2(1000.0, 60.0, 0.5) == pytest.approx(-110_000.0, rel=1e-12)
 
 
-def test_forest_conversion(lucf: ModuleType) -> None:
+def test_forest_conversion() -> None:
     # 100 ha, biomass 100 → 10 t/ha: 9 000 t lost; on site 40 %, off site 10 %, OX 0.9, CF 0.5
     # C on site 9 000 × 0.4 × 0.9 × 0.5 = 1 620; off site 9 000 × 0.1 × 0.9 × 0.5 = 405;
     # decay: 50 ha (10-year average) × 90 × (1 − 0.5) × 0.5 = 1 125 t C

@@ -8,9 +8,7 @@ exact binary fractions; ``approx(rel=1e-12)`` only absorbs the rounding of ln 2 
 from __future__ import annotations
 
 import copy
-import importlib
 import math
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -19,19 +17,13 @@ import pytest
 from citycarbon.inventory import (
     InventoryRefusedError,
     InventoryResult,
+    Location,
     compile_inventory,
     read_form,
+    waste,
 )
 
 LN2 = "0.6931471805599453"  # ln 2 to 16 digits, so e^(−k) = 0.5 to float precision
-
-
-@pytest.fixture(autouse=True)
-def waste() -> ModuleType:
-    """The module under test, imported (and its categories registered) when the tests run, not
-    when they are collected: until the inventory package registers it, importing it at
-    collection would change the registry other test modules are parametrised over."""
-    return importlib.import_module("citycarbon.inventory.waste")
 
 
 def _form(categories: dict[str, Any], year: int = 2012) -> dict[str, Any]:
@@ -83,15 +75,15 @@ def _fod_rows(deposits: dict[int, float], site: str = "东郊填埋场") -> list
     ]
 
 
-def _fod_form(deposits: dict[int, float] = DEPOSITS, **local: Any) -> dict[str, Any]:
-    section = {
-        "rows": _fod_rows(deposits),
-        "local": {"inventory_year": 2012, "decay_rate": f"{LN2} 1/yr", **local},
-    }
-    return _form({"waste.landfill_fod": section})
+def _fod_form(
+    deposits: dict[int, float] = DEPOSITS, year: int = 2012, **local: Any
+) -> dict[str, Any]:
+    """The deposit history as lines; the inventory year is the inventory's (no local value)."""
+    section = {"rows": _fod_rows(deposits), "local": {"decay_rate": f"{LN2} 1/yr", **local}}
+    return _form({"waste.landfill_fod": section}, year)
 
 
-def test_fod_decay_share_is_zero_in_the_year_of_deposit(waste: ModuleType) -> None:
+def test_fod_decay_share_is_zero_in_the_year_of_deposit() -> None:
     k = float(LN2)
     # age 0: e^0 − e^0 = 0; age 1: 1 − 1/2; age 3: 1/4 − 1/8
     assert waste.fod_decomposed_fraction(k, 0.0) == 0.0
@@ -100,7 +92,7 @@ def test_fod_decay_share_is_zero_in_the_year_of_deposit(waste: ModuleType) -> No
     assert waste.decay_rate_from_half_life(1.0) == pytest.approx(k, rel=1e-15)
 
 
-def test_fod_formula_on_the_hand_worked_history(waste: ModuleType) -> None:
+def test_fod_formula_on_the_hand_worked_history() -> None:
     total = 0.0
     for year, amount in DEPOSITS.items():
         ddocm = waste.ddocm_deposited(amount, 0.15, 0.5, 1.0)
@@ -109,7 +101,7 @@ def test_fod_formula_on_the_hand_worked_history(waste: ModuleType) -> None:
     assert total == pytest.approx(FOD_CH4, rel=1e-12)
 
 
-def test_fod_vectorised_and_series_agree_with_the_hand_worked_history(waste: ModuleType) -> None:
+def test_fod_vectorised_and_series_agree_with_the_hand_worked_history() -> None:
     deposits = np.array([[1000.0, 2000.0, 4000.0, 8000.0], [2000.0, 4000.0, 8000.0, 16000.0]])
     years = np.array([2009.0, 2010.0, 2011.0, 2012.0])
     k = np.full(2, float(LN2))
@@ -141,6 +133,25 @@ def test_fod_through_the_engine() -> None:
     }
 
 
+def test_fod_takes_the_inventory_year_from_the_inventory() -> None:
+    result = _compile(_fod_form())
+    use = next(p for p in result.category("waste.landfill_fod").lines[0].params
+               if p.name == "inventory_year")  # fmt: skip
+    assert (use.value, use.origin, use.where) == (2012.0, "local", Location("inventory", "year"))
+    # The same history in a 2013 inventory (e^(−k) = 1/2, DDOCm 75, 150, 300, 600 t C):
+    #   2009 (age 4): 75 × (1/8 − 1/16) = 4.6875;  2010 (age 3): 150 × (1/4 − 1/8) = 18.75;
+    #   2011 (age 2): 300 × (1/2 − 1/4) = 75;      2012 (age 1): 600 × (1 − 1/2) = 300
+    #   total 398.4375 t C; CH4 = 398.4375 × 0.5 × 16/12 = 265.625 t.
+    later = _compile(_fod_form(year=2013))
+    assert _ch4(later, "waste.landfill_fod") == pytest.approx(265.625, rel=1e-12)
+
+
+def test_fod_still_reads_an_inventory_year_given_as_a_local_value() -> None:
+    # The input form before the resolver supplied the year: the same value is accepted.
+    result = _compile(_fod_form(inventory_year=2012))
+    assert _ch4(result, "waste.landfill_fod") == pytest.approx(FOD_CH4, rel=1e-12)
+
+
 def test_fod_default_decay_rate_and_oxidation() -> None:
     # Semi-aerobic site (MCF 0.5, OX 0.1) with the library's k for food, temperate wet: 0.185.
     # DDOCm 2011 = 4000 × 0.15 × 0.5 × 0.5 = 150 t C, decomposed in 2012 = 150 × (1 − e^−0.185);
@@ -148,7 +159,7 @@ def test_fod_default_decay_rate_and_oxidation() -> None:
     rows = [
         {**row, "site_type": "managed_semi_aerobic"} for row in _fod_rows({2011: 4000, 2012: 8000})
     ]
-    form = _form({"waste.landfill_fod": {"rows": rows, "local": {"inventory_year": 2012}}})
+    form = _form({"waste.landfill_fod": {"rows": rows}})
     expected = 150 * (1 - math.exp(-0.185)) * 0.5 * 16 / 12 * 0.9
     assert _ch4(_compile(form), "waste.landfill_fod") == pytest.approx(expected, rel=1e-12)
 
@@ -161,6 +172,16 @@ def test_fod_refuses_a_missing_deposit_history() -> None:
         "sheet categories.waste.landfill_fod, row 1, column deposit_year, value 2012: "
     )
     assert "history is missing" in errors[0]
+
+
+def test_fod_refuses_a_history_that_does_not_reach_the_inventory_year() -> None:
+    # deposits 2009-2010 in a 2012 inventory: 2011 is missing (the last row is named)
+    errors = _refused(_fod_form({2009: 1000, 2010: 2000}))
+    assert errors == [
+        "sheet categories.waste.landfill_fod, row 2, column deposit_year, value 2010: site "
+        "东郊填埋场: the deposit history from 2009 to 2011 is missing the year(s) 2011; give each "
+        "year's deposit (0 t if none)"
+    ]
 
 
 def test_fod_refuses_a_gap_in_the_deposit_history() -> None:
@@ -192,6 +213,13 @@ def test_fod_refuses_a_deposit_after_the_inventory_year_and_a_wrong_inventory_ye
         ]
         * 3
     )
+    # stated on one line only, that line's cell is named
+    form = _fod_form({2009: 1000, 2010: 2000, 2011: 4000})
+    form["categories"]["waste.landfill_fod"]["rows"][1]["inventory_year"] = 2011
+    assert _refused(form) == [
+        "sheet categories.waste.landfill_fod, row 2, column inventory_year, value 2011: the "
+        "inventory year on a deposit line must be 2012"
+    ]
 
 
 def test_fod_refuses_a_blank_deposit_and_a_negative_one() -> None:
@@ -229,7 +257,7 @@ def test_a_site_takes_one_method_only() -> None:
 # -- mass balance --------------------------------------------------------------------------------
 
 
-def test_mass_balance_formula(waste: ModuleType) -> None:
+def test_mass_balance_formula() -> None:
     # L0 = MCF 1 × DOC 0.15 × DOCf 0.5 × F 0.5 × 16/12 = 0.05 t CH4/t
     potential = waste.landfill_ch4_potential(1.0, 0.15, 0.5, 0.5)
     assert potential == pytest.approx(0.05, rel=1e-12)
@@ -268,7 +296,7 @@ def test_mass_balance_refuses_more_recovered_than_generated() -> None:
 # -- wastewater ----------------------------------------------------------------------------------
 
 
-def test_wastewater_ch4_formula_and_engine(waste: ModuleType) -> None:
+def test_wastewater_ch4_formula_and_engine() -> None:
     # (1000 − 200) t BOD × 0.6 × MCF 0.5 (septic) − 10 t = 240 − 10 = 230 t CH4
     assert waste.wastewater_ch4(1000.0, 200.0, 0.6, 0.5, 10.0) == pytest.approx(230.0, rel=1e-12)
     domestic = {
@@ -303,7 +331,7 @@ def test_industrial_wastewater_is_cod_based_only() -> None:
     ]
 
 
-def test_wastewater_n2o_formula_and_engine(waste: ModuleType) -> None:
+def test_wastewater_n2o_formula_and_engine() -> None:
     # N = 1 000 000 × 25 kg × 0.16 × 1.1 × 1.25 / 1000 = 5500 t N;
     # N2O = 5500 × 0.005 × 44/28 = 27.5 × 44/28 = 302.5/7 t
     n = waste.wastewater_effluent_nitrogen(1e6, 25.0, 0.16, 1.1, 1.25, 0.0)
@@ -318,7 +346,7 @@ def test_wastewater_n2o_formula_and_engine(waste: ModuleType) -> None:
 # -- incineration --------------------------------------------------------------------------------
 
 
-def test_incineration_formula_and_engine(waste: ModuleType) -> None:
+def test_incineration_formula_and_engine() -> None:
     # 100 000 t × CCW 20 % × FCF 39 % × EF 95 % × 44/12 = 7410 × 44/12 = 27 170 t CO2
     assert waste.incineration_co2(1e5, 0.2, 0.39, 0.95) == pytest.approx(27_170.0, rel=1e-12)
     rows = [
@@ -332,7 +360,7 @@ def test_incineration_formula_and_engine(waste: ModuleType) -> None:
     )
 
 
-def test_formulas_take_float_arrays(waste: ModuleType) -> None:
+def test_formulas_take_float_arrays() -> None:
     waste_t = np.array([1e5, 2e5])
     co2 = waste.incineration_co2(waste_t, 0.2, 0.39, np.array([0.95, 0.95]))
     assert co2 == pytest.approx([27_170.0, 54_340.0], rel=1e-12)

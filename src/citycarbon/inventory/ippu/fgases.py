@@ -35,7 +35,8 @@ __all__ = [
 EQUIPMENT_STAGES: Final = ("manufacturing", "installation", "use", "disposal")
 #: Gases of the six inventory groups used in etching and chamber cleaning (NF3 is outside them).
 SEMICONDUCTOR_GASES: Final = ("CF4", "C2F6", "C3F8", "HFC23", "SF6")
-#: HFCs with a SAR GWP (HFC-245fa has none, so a SAR inventory could not weigh it).
+#: HFCs with a GWP in citycarbon.units. SAR has none for HFC-245fa (a foam blowing agent): a
+#: line that emits it is refused under SAR, naming the line, and computes under AR4 and later.
 HFC_GASES: Final = (
     "HFC23",
     "HFC32",
@@ -45,6 +46,7 @@ HFC_GASES: Final = (
     "HFC152a",
     "HFC227ea",
     "HFC236fa",
+    "HFC245fa",
 )
 #: Applications and their IPCC 1996 sub-category codes.
 HFC_APPLICATIONS: Final = {
