@@ -18,7 +18,7 @@ OFFICIALS = [
     "official-dengfeng", "official-xinmi", "official-xingyang", "official-xinzheng",
     "official-zhongmou", "official-zhongyuan", "official-erqi", "official-jinshui",
     "official-guancheng", "official-huiji", "official-shangjie", "official-airport_zone",
-    "official-economic_development", "official-high_tech_zone",
+    "official-economic_development_zone", "official-high_tech_zone",
 ]  # fmt: skip
 
 

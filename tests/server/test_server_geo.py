@@ -186,7 +186,7 @@ def test_list_page_carries_the_tiles(users, client_for) -> None:
 
 ANNEX_CODES = [
     "dengfeng", "xinmi", "xingyang", "xinzheng", "zhongmou", "zhongyuan", "erqi",
-    "jinshui", "guancheng", "huiji", "shangjie", "airport_zone", "economic_development",
+    "jinshui", "guancheng", "huiji", "shangjie", "airport_zone", "economic_development_zone",
     "high_tech_zone",
 ]  # fmt: skip
 

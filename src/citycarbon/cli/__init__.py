@@ -12,6 +12,7 @@ from citycarbon.cli.app import calc, main, template
 from citycarbon.cli import (  # noqa: F401  isort: skip
     enterprise,
     inventory,
+    inventory_demo,
     inventory_tools,
     server,
     targets,
