@@ -9,6 +9,7 @@ balance, every line of every category, every notation key — and nothing comput
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -25,6 +26,7 @@ from citycarbon.inventory.model import (
     LineInput,
     Location,
     gas_group,
+    record,
 )
 from citycarbon.inventory.registry import categories as registered
 from citycarbon.inventory.resolve import ResolvedLine, Resolver
@@ -90,12 +92,15 @@ class _GWPs:
 
     def get(self, gas: str) -> float | None:
         """The GWP of ``gas`` [tCO2e/t], or ``None`` when the metric has no value for it."""
-        if gas not in self._values:
-            try:
-                self._values[gas] = float(gwp(gas, self.metric))
-            except GWPError:
-                self._values[gas] = None
-        return self._values[gas]
+        values = self._values
+        if gas in values:
+            return values[gas]
+        try:
+            value: float | None = float(gwp(gas, self.metric))
+        except GWPError:
+            value = None
+        values[gas] = value
+        return value
 
     def refusal(self, category: Category, line: ResolvedLine, gas: str) -> InventoryError:
         """The refusal of a line that emits ``gas``, which the metric cannot weigh."""
@@ -228,8 +233,10 @@ def _notation(
         if (category.id, group) in result:
             errors.append(InventoryError(f"a second notation key for {category.id} {group}", where))
             continue
-        result[(category.id, group)] = NotationInput(
-            category.id, group, item.key, item.reason, where, item.included_in
+        result[(category.id, group)] = (
+            item
+            if (item.category, item.gas) == (category.id, group)
+            else NotationInput(category.id, group, item.key, item.reason, where, item.included_in)
         )
     return result
 
@@ -244,28 +251,42 @@ def _lines(comp: Compilation, item: Category, errors: list[InventoryError]) -> l
     return []
 
 
+def _masses(item: Category, resolved: ResolvedLine) -> dict[str, float]:
+    """The masses of gases one line emits [t], by gas species (before any GWP)."""
+    return {gas: float(mass) for gas, mass in item.compute(resolved.values).items()}
+
+
 def _compute(
-    item: Category, resolved: ResolvedLine, gwps: _GWPs, errors: list[InventoryError]
+    item: Category,
+    resolved: ResolvedLine,
+    gwps: _GWPs,
+    errors: list[InventoryError],
+    masses: dict[str, float] | None = None,
 ) -> LineResult | None:
     """The result of one line, or ``None`` with a refusal when the metric cannot weigh a gas the
-    line emits (only the gases present in the line's result are weighed)."""
-    masses = {gas: float(mass) for gas, mass in item.compute(resolved.values).items()}
+    line emits (only the gases present in the line's result are weighed). ``masses`` are the
+    line's masses when already computed."""
+    if masses is None:
+        masses = _masses(item, resolved)
     memo = {gas: float(m) for gas, m in item.memo(resolved.values).items()} if item.memo else {}
-    factors = {gas: gwps.get(gas) for gas in masses}
-    unweighed = [gas for gas, value in factors.items() if value is None]
-    if unweighed:
+    factors = [gwps.get(gas) for gas in masses]
+    if None in factors:
+        unweighed = [gas for gas, value in zip(masses, factors, strict=True) if value is None]
         errors.extend(gwps.refusal(item, resolved, gas) for gas in unweighed)
         return None
-    total = sum(mass * (factors[gas] or 0.0) for gas, mass in masses.items())
-    return LineResult(
+    total = sum(map(operator.mul, masses.values(), factors))
+    if item.subcategory or item.key_group:
+        both = resolved.values | resolved.context
+        subcategory = item.subcategory(both) if item.subcategory else item.code
+        key_group = item.key_group(both) if item.key_group else item.code
+    else:
+        subcategory = key_group = item.code
+    return record(
+        LineResult,
         category=item.id,
         label=resolved.line.label,
-        subcategory=item.subcategory(resolved.values | resolved.context)
-        if item.subcategory
-        else item.code,
-        key_group=item.key_group(resolved.values | resolved.context)
-        if item.key_group
-        else item.code,
+        subcategory=subcategory,
+        key_group=key_group,
         masses_t=masses,
         co2e_t=total,
         params=resolved.params,
@@ -273,6 +294,35 @@ def _compute(
         memo_t=memo,
         values=resolved.values,
     )
+
+
+def _check_notation(
+    notation: Mapping[tuple[str, str], NotationInput],
+    estimated: Callable[[str], set[str]],
+    errors: list[InventoryError],
+) -> None:
+    """A key other than ``C`` only on a cell no line estimates, ``C`` only on one a line does.
+
+    A cell is estimated when a line of the category emits a gas of the group (a mass, possibly
+    zero, in the line's result) — the cells the completeness report counts as estimated by
+    lines; so every cell it lists as missing can take a key.
+    """
+    for (category_id, group), note in notation.items():
+        has = group in estimated(category_id)
+        if has and note.key != "C":
+            errors.append(
+                InventoryError(
+                    f"{category_id} {group} is estimated; a notation key {note.key} is only for "
+                    "an empty cell (use C to mark an estimate confidential)",
+                    note.where,
+                )
+            )
+        if not has and note.key == "C":
+            errors.append(
+                InventoryError(
+                    f"{category_id} {group} has no estimate to keep confidential", note.where
+                )
+            )
 
 
 def compile_inventory(
@@ -323,55 +373,57 @@ def compile_inventory(
     gwps = _GWPs(chosen)
     resolved: dict[str, list[ResolvedLine]] = {}
     for item in known.values():
-        lines = _lines(comp, item, errors)
-        done = [resolver.resolve(item, line, errors) for line in lines]
-        resolved[item.id] = [r for r in done if r is not None]
-    for (category_id, group), note in notation.items():
-        has = any(
-            gas_group(g) == group
-            for r in resolved.get(category_id, [])
-            for g in known[category_id].gases
-        )
-        if has and note.key != "C":
-            errors.append(
-                InventoryError(
-                    f"{category_id} {group} is estimated; a notation key {note.key} is only for "
-                    "an empty cell (use C to mark an estimate confidential)",
-                    note.where,
-                )
-            )
-        if not has and note.key == "C":
-            errors.append(
-                InventoryError(
-                    f"{category_id} {group} has no estimate to keep confidential", note.where
-                )
-            )
-    if errors:
-        raise InventoryRefusedError(errors)
-
+        resolved[item.id] = resolver.resolve_all(item, _lines(comp, item, errors), errors)
+    # Compute every resolved line: which cells the lines estimate decides which notation keys
+    # are allowed. Refusals found computing (a line the metric cannot weigh, arithmetic) are
+    # reported when there is no other problem, as nothing would be computed then.
+    pending: list[InventoryError] = []
+    computed: dict[str, list[LineResult]] = {}
+    species: dict[str, set[str]] = {}
     for item in known.values():
         lines_out: list[LineResult] = []
-        for line in resolved.get(item.id, []):
+        emitted: set[str] = set()
+        for line in resolved[item.id]:
             try:
-                computed = _compute(item, line, gwps, errors)
+                masses = _masses(item, line)
+                emitted.update(masses)
+                result = _compute(item, line, gwps, pending, masses)
             except (ArithmeticError, ValueError) as exc:
-                errors.append(InventoryError(f"cannot compute {item.id}: {exc}", line.line.where))
+                pending.append(InventoryError(f"cannot compute {item.id}: {exc}", line.line.where))
                 continue
-            if computed is not None:
-                lines_out.append(computed)
-        masses: dict[str, float] = {}
+            if result is not None:
+                lines_out.append(result)
+        computed[item.id] = lines_out
+        species[item.id] = emitted
+
+    def estimated(category_id: str) -> set[str]:
+        return {gas_group(gas) for gas in species.get(category_id, ())}
+
+    _check_notation(notation, estimated, errors)
+    if errors:
+        raise InventoryRefusedError(errors)
+    if pending:
+        raise InventoryRefusedError(pending)
+
+    keys: dict[str, dict[str, NotationInput]] = {}
+    for (category_id, group), note in notation.items():
+        keys.setdefault(category_id, {})[group] = note
+    for item in known.values():
+        lines_out = computed[item.id]
+        totals: dict[str, float] = {}
         if item.derive is not None and comp.balance is not None:
             # Computed from the balance: a gas without lines is an estimate of zero.
-            masses = dict.fromkeys(item.gases, 0.0)
-        for out in lines_out:
-            for gas, mass in out.masses_t.items():
-                masses[gas] = masses.get(gas, 0.0) + mass
-        comp.results[item.id] = CategoryResult(
+            totals = dict.fromkeys(item.gases, 0.0)
+        for out_line in lines_out:
+            for gas, mass in out_line.masses_t.items():
+                totals[gas] = totals.get(gas, 0.0) + mass
+        comp.results[item.id] = record(
+            CategoryResult,
             category=item,
             lines=tuple(lines_out),
-            masses_t=masses,
-            co2e_t=sum(out.co2e_t for out in lines_out),
-            notation={g: n for (cid, g), n in notation.items() if cid == item.id},
+            masses_t=totals,
+            co2e_t=sum(out_line.co2e_t for out_line in lines_out),
+            notation=keys.get(item.id, {}),
         )
     checks: dict[str, Any] = {}
     if not errors:

@@ -32,6 +32,10 @@ __all__ = [
     "read_form",
 ]
 
+#: libyaml's safe loader when PyYAML was built with it (the same documents, several times
+#: faster), else the pure-Python one.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _TOP_KEYS = {"inventory", "energy_balance", "categories", "notation_keys", "note"}
 _META_KEYS = {"jurisdiction", "region", "year", "factor_sets", "gwp", "note", "code"}
 _BALANCE_KEYS = {
@@ -332,7 +336,7 @@ def load_form(path: str | Path) -> InventoryInput:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, _SafeLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InventoryRefusedError([InventoryError(f"cannot read {path.name}: {exc}")]) from None
     return read_form(data, source=path.stem)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
 import numpy as np
@@ -25,6 +27,7 @@ __all__ = [
     "DISTRIBUTIONS",
     "GAS_GROUPS",
     "NOTATION_KEYS",
+    "NOTHING",
     "ORIGINS",
     "REPORTING",
     "SECTORS",
@@ -48,6 +51,7 @@ __all__ = [
     "Terms",
     "Values",
     "gas_group",
+    "record",
 ]
 
 #: The five sectors of the provincial guideline, in its chapter order.
@@ -66,6 +70,13 @@ SECTOR_CODES: Final = {"energy": "1", "ippu": "2", "agriculture": "4", "lucf": "
 GAS_GROUPS: Final = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6")
 
 _PFCS: Final = frozenset({"CF4", "C2F6", "C3F8", "C4F10", "C6F14"})
+_GROUP_OF: Final = {
+    "CO2": "CO2",
+    "CH4": "CH4",
+    "N2O": "N2O",
+    "SF6": "SF6",
+    **dict.fromkeys(_PFCS, "PFCs"),
+}
 
 #: Notation keys for an empty cell; every one needs a reason.
 NOTATION_KEYS: Final = {
@@ -98,6 +109,25 @@ Num = TypeVar("Num", float, npt.NDArray[np.float64])
 Values = Mapping[str, Any]
 
 
+_R = TypeVar("_R")
+
+#: An empty mapping that cannot be changed, shared by the records that have nothing to map.
+NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+def record(cls: type[_R], /, **fields: Any) -> _R:
+    """An instance of the frozen dataclass ``cls`` (one without slots) with ``fields``.
+
+    The same object as ``cls(**fields)`` — equal, same repr — made in one step instead of one
+    guarded ``object.__setattr__`` per field as the generated ``__init__`` does, for the records
+    the engine makes by the thousand (lines, results). Every field must be given: no default or
+    ``__post_init__`` is applied.
+    """
+    item = object.__new__(cls)
+    object.__setattr__(item, "__dict__", fields)
+    return item
+
+
 def gas_group(gas: str) -> str:
     """The inventory gas group of a species id (``HFC134a`` → ``HFCs``, ``CF4`` → ``PFCs``).
 
@@ -106,6 +136,9 @@ def gas_group(gas: str) -> str:
     ValueError
         For a gas outside the six of the guideline (for example NF3).
     """
+    group = _GROUP_OF.get(gas)
+    if group is not None:
+        return group
     if gas in ("CO2", "CH4", "N2O", "SF6"):
         return gas
     if gas.startswith("HFC"):
@@ -125,12 +158,12 @@ class Location:
 
     def describe(self) -> str:
         """``sheet S, row R, column C``."""
-        parts = [f"sheet {self.sheet}"]
+        text = f"sheet {self.sheet}"
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            text = f"{text}, row {self.row}"
         if self.column is not None:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            text = f"{text}, column {self.column}"
+        return text
 
     def as_dict(self) -> dict[str, object]:
         """As plain data."""
@@ -386,7 +419,7 @@ class Category:
                 return item
         raise KeyError(name)
 
-    @property
+    @cached_property
     def gas_groups(self) -> tuple[str, ...]:
         """The inventory gas groups the category can emit, in :data:`GAS_GROUPS` order."""
         groups = {gas_group(g) for g in self.gases}

@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 PERCENT_UNITS = frozenset({"%", "percent", "fraction", "百分比", "比例"})
+#: Integers up to 2**53 in magnitude are exact as floats.
+_EXACT = 2**53
 
 
 def split_value(raw: Any) -> tuple[Any, str | None, float | None]:
@@ -61,6 +63,12 @@ def distribution_of(raw: Any) -> str | None:
 
 def read_number(raw: Any) -> float:
     """A finite float from a number or numeric text; :class:`NumberError` otherwise."""
+    if type(raw) is float:
+        if not math.isfinite(raw):
+            raise NumberError(f"{raw!r} is not a finite number")
+        return raw
+    if type(raw) is int and -_EXACT <= raw <= _EXACT:
+        return float(raw)  # exact, as float(Decimal(raw)) is
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise NumberError(f"{raw!r} is not a finite number")

@@ -7,6 +7,8 @@ from citycarbon.inventory.model import SECTORS, Category
 __all__ = ["CATEGORIES", "categories", "category", "register"]
 
 CATEGORIES: dict[str, Category] = {}
+#: The registry's categories as last seen, and in reporting order (sorted once per change).
+_ORDER: list[tuple[tuple[Category, ...], tuple[Category, ...]]] = []
 
 
 def register(item: Category) -> Category:
@@ -27,5 +29,9 @@ def category(category_id: str) -> Category:
 
 def categories() -> list[Category]:
     """All categories, by sector in guideline order, then by IPCC code and id."""
-    order = {s: i for i, s in enumerate(SECTORS)}
-    return sorted(CATEGORIES.values(), key=lambda c: (order[c.sector], c.code, c.id))
+    registered = tuple(CATEGORIES.values())
+    if not _ORDER or _ORDER[0][0] != registered:
+        order = {s: i for i, s in enumerate(SECTORS)}
+        ordered = sorted(registered, key=lambda c: (order[c.sector], c.code, c.id))
+        _ORDER[:] = [(registered, tuple(ordered))]
+    return list(_ORDER[0][1])

@@ -222,6 +222,63 @@ def test_a_key_on_an_estimated_cell_is_refused(form_factory: Any, refusal: Any) 
     ]
 
 
+SEMICONDUCTOR_CF4 = {"ippu.semiconductor": {"rows": [{"gas": "CF4", "used": "2 t"}]}}
+
+
+def test_a_gas_no_line_emits_takes_a_key_though_the_category_has_lines(
+    form_factory: Any, compile_form: Any, refusal: Any
+) -> None:
+    # The semiconductor category has lines for PFCs (CF4) only: HFCs and SF6 are empty cells,
+    # listed as missing by the completeness report, so they take a key; PFCs do not.
+    keys = [
+        {"category": "ippu.semiconductor", "gas": gas, "key": "NO", "reason": "not used"}
+        for gas in ("HFCs", "SF6")
+    ]
+    bare = compile_form(form_factory(categories=SEMICONDUCTOR_CF4)).completeness
+    assert {(c["category"], c["gas"]) for c in bare["missing"]} >= {
+        ("ippu.semiconductor", "HFCs"),
+        ("ippu.semiconductor", "SF6"),
+    }
+    assert {"category": "ippu.semiconductor", "code": "2F7", "gas": "PFCs"} in bare["estimated"]
+
+    result = compile_form(form_factory(categories=SEMICONDUCTOR_CF4, notation_keys=keys))
+    report = result.completeness
+    cells = {(c["category"], c["gas"]) for c in report["missing"]}
+    assert not {c for c in cells if c[0] == "ippu.semiconductor"}
+    keyed = {(c["category"], c["gas"]): c["key"] for c in report["notation_keys"]}
+    assert keyed == {("ippu.semiconductor", "HFCs"): "NO", ("ippu.semiconductor", "SF6"): "NO"}
+    shown = result.category("ippu.semiconductor").as_dict()["cells"]
+    assert (shown["HFCs"], shown["SF6"]) == ("NO", "NO")
+    assert isinstance(shown["PFCs"], float)
+    assert shown["PFCs"] > 0
+
+    # The estimated cell refuses a key other than C; an empty one refuses C.
+    wrong = [
+        {"category": "ippu.semiconductor", "gas": "PFCs", "key": "NO", "reason": "r"},
+        {"category": "ippu.semiconductor", "gas": "HFCs", "key": "C", "reason": "r"},
+    ]
+    assert refusal(form_factory(categories=SEMICONDUCTOR_CF4, notation_keys=wrong)) == [
+        "sheet notation_keys, row 1: ippu.semiconductor PFCs is estimated; a notation key NO is "
+        "only for an empty cell (use C to mark an estimate confidential)",
+        "sheet notation_keys, row 2: ippu.semiconductor HFCs has no estimate to keep confidential",
+    ]
+
+
+def test_every_missing_cell_can_be_keyed(form_factory: Any, compile_form: Any) -> None:
+    # Completeness and the notation-key check agree: keying every cell the report lists as
+    # missing is accepted and makes the inventory complete, with no cell left missing.
+    sections = {**SEMICONDUCTOR_CF4, "energy.coal_mining": {"rows": [SURFACE_LINE]}}
+    missing = compile_form(form_factory(categories=sections)).completeness["missing"]
+    keys = [
+        {"category": c["category"], "gas": c["gas"], "key": "NE", "reason": "not estimated"}
+        for c in missing
+    ]
+    report = compile_form(form_factory(categories=sections, notation_keys=keys)).completeness
+    assert report["complete"] is True
+    assert report["missing"] == []
+    assert len(report["notation_keys"]) == len(missing)
+
+
 def test_unknown_sections_parameters_and_metric(form_factory: Any, refusal: Any) -> None:
     form = form_factory(
         categories={

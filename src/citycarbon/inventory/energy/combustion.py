@@ -45,16 +45,20 @@ from citycarbon.inventory.energy.balance import (
     ROWS,
 )
 from citycarbon.inventory.model import (
+    NOTHING,
     Category,
     Default,
     InventoryError,
     LineInput,
+    Location,
     Num,
     Param,
     ParamUse,
     Term,
     Values,
+    record,
 )
+from citycarbon.inventory.quantities import factor
 from citycarbon.inventory.registry import register
 
 __all__ = [
@@ -214,14 +218,37 @@ def _key_group(values: Values) -> str:
     return f"{level} {values.get('fuel_group', '')}".strip()
 
 
+#: The choices of a line made from a balance cell (fuel, activity, mode), by where the cell was
+#: written, its column, activity and mode: the same records for every inventory.
+_CHOICE_USES: dict[tuple[Any, ...], dict[str, ParamUse]] = {}
+_CHOICE_USES_LIMIT: Final = 20_000
+
+
+def _choices(where: Location, column: str, activity: str, mode: str) -> dict[str, ParamUse]:
+    key = (where.sheet, where.row, where.column, column, activity, mode)
+    uses = _CHOICE_USES.get(key)
+    if uses is None:
+        if len(_CHOICE_USES) >= _CHOICE_USES_LIMIT:
+            _CHOICE_USES.clear()
+        uses = _CHOICE_USES[key] = {
+            "fuel": ParamUse("fuel", column, "", "choice", where=where),
+            "activity": ParamUse("activity", activity, "", "choice", where=where),
+            "mode": ParamUse("mode", mode, "", "choice", where=where),
+        }
+    return uses
+
+
 def _derive(comp: Any, errors: list[InventoryError]) -> list[LineInput]:
     balance = comp.balance
     lines: list[LineInput] = []
     fuels = [c for c in balance.columns if COLUMNS[c].kind == "fuel"]
+    scales = {c: factor(balance.units[c], COLUMNS[c].unit) for c in fuels}
+    empty: dict[str, float] = {}
 
     def line(row: str, column: str, quantity: float, given: str, mode: str) -> LineInput:
         where = balance.location(row, column)
         activity = row if mode == "combustion" else balance.recovery_from
+        choices = _choices(where, column, activity, mode)
         uses = {
             "quantity": ParamUse(
                 "quantity",
@@ -233,54 +260,55 @@ def _derive(comp: Any, errors: list[InventoryError]) -> list[LineInput]:
                 key=f"balance:{row}:{column}",
                 uncertainty_pct=QUANTITY.uncertainty_pct,
             ),
-            "fuel": ParamUse("fuel", column, "", "choice", where=where),
-            "activity": ParamUse("activity", activity, "", "choice", where=where),
-            "mode": ParamUse("mode", mode, "", "choice", where=where),
+            "fuel": choices["fuel"],
+            "activity": choices["activity"],
+            "mode": choices["mode"],
         }
         label = f"{ROWS[activity].name_zh} · {COLUMNS[column].name_zh}"
         if mode == "recovered":
             label += " (回收能扣除)"
-        return LineInput(
-            "energy.fuel_combustion",
-            {},
-            where,
+        return record(
+            LineInput,
+            category="energy.fuel_combustion",
+            values=NOTHING,
+            where=where,
             label=label,
+            units=NOTHING,
             resolved=uses,
+            context=NOTHING,
+            locations=NOTHING,
         )
 
     def shown(row: str, column: str, value: float) -> str:
         unit = balance.units[column]
-        scale = _scale(balance, column)
-        return f"{row} {value / scale:.10g} {unit}"
+        return f"{row} {value / scales[column]:.10g} {unit}"
 
     for row in COMBUSTION_TRANSFORMATION:
+        cells = balance.values.get(row, empty)
         for column in fuels:
-            value = balance.get(row, column)
+            value = cells.get(column, 0.0)
             if value < 0:
                 lines.append(line(row, column, -value, shown(row, column, value), "combustion"))
     for row in balance.leaves:
+        cells = balance.values.get(row, empty)
+        non_energy = balance.non_energy.get(row, empty)
         for column in fuels:
-            value = balance.get(row, column)
-            neu = balance.non_energy.get(row, {}).get(column, 0.0)
+            value = cells.get(column, 0.0)
+            neu = non_energy.get(column, 0.0)
             quantity = value - neu
             if quantity > 0:
                 given = shown(row, column, value)
                 if neu:
-                    given += f" − non-energy use {neu / _scale(balance, column):.10g}"
+                    given += f" − non-energy use {neu / scales[column]:.10g}"
                 lines.append(line(row, column, quantity, given, "combustion"))
+    cells = balance.values.get("recovery", empty)
     for column in fuels:
-        value = balance.get("recovery", column)
+        value = cells.get(column, 0.0)
         if value > 0:
             lines.append(
                 line("recovery", column, value, shown("recovery", column, value), "recovered")
             )
     return lines
-
-
-def _scale(balance: Any, column: str) -> float:
-    from citycarbon.inventory.quantities import factor
-
-    return factor(balance.units[column], COLUMNS[column].unit)
 
 
 QUANTITY: Final = Param(

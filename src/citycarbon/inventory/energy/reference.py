@@ -187,6 +187,14 @@ REFERENCE: Final = Category(
 )
 
 
+#: Transformation rows whose inputs are not burnt (washing, coking, refining, gas works …).
+_OTHER_TRANSFORMATION: Final = tuple(
+    r.id
+    for r in ROWS.values()
+    if r.group == "transformation" and r.id not in COMBUSTION_TRANSFORMATION
+)
+
+
 def explain(balance: Any, column: str) -> dict[str, float]:
     """Why apparent and sectoral consumption of a fuel differ, in its canonical unit.
 
@@ -194,10 +202,8 @@ def explain(balance: Any, column: str) -> dict[str, float]:
     transformation (net input of washing, coking, refining, gas works …, positive when carbon
     goes in), losses, statistical difference and non-energy use.
     """
-    other = [r.id for r in ROWS.values() if r.group == "transformation"]
-    other = [r for r in other if r not in COMBUSTION_TRANSFORMATION]
     return {
-        "transformation_other": -balance.transformation(column, other),
+        "transformation_other": -balance.transformation(column, _OTHER_TRANSFORMATION),
         "losses": balance.get("losses", column),
         "statistical_difference": balance.get("statistical_difference", column),
         "non_energy": balance.non_energy_total(column),
@@ -213,6 +219,9 @@ def _run(comp: Compilation, errors: list[InventoryError]) -> dict[str, Any] | No
     total_ref = 0.0
     total_sect = 0.0
     count = len(errors)
+    by_fuel: dict[Any, list[Any]] = {}
+    for done in sectoral.lines if sectoral is not None else ():
+        by_fuel.setdefault(done.values.get("fuel"), []).append(done)
     for column in balance.columns:
         info = COLUMNS[column]
         if info.kind != "fuel":
@@ -221,12 +230,10 @@ def _run(comp: Compilation, errors: list[InventoryError]) -> dict[str, Any] | No
         neu = balance.non_energy_total(column)
         sect_co2 = 0.0
         sect_q = 0.0
-        if sectoral is not None:
-            for done in sectoral.lines:
-                if done.values.get("fuel") == column:
-                    sect_co2 += done.masses_t.get("CO2", 0.0)
-                    if done.values.get("mode") != "recovered":
-                        sect_q += float(done.values["quantity"])
+        for done in by_fuel.get(column, ()):
+            sect_co2 += done.masses_t.get("CO2", 0.0)
+            if done.values.get("mode") != "recovered":
+                sect_q += float(done.values["quantity"])
         if apparent == 0 and neu == 0 and sect_q == 0:
             continue
         where = balance.location("total_supply", column)

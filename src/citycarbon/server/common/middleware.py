@@ -4,9 +4,12 @@ pages' half of mapping domain errors to HTTP."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
@@ -19,6 +22,7 @@ from citycarbon.server.common.errors import DomainError
 __all__ = [
     "DomainErrorMiddleware",
     "LocaleMiddleware",
+    "NullCharacterMiddleware",
     "RequestContextMiddleware",
     "RequestSizeLimitMiddleware",
     "SecurityHeadersMiddleware",
@@ -70,6 +74,83 @@ class RequestSizeLimitMiddleware:
                 )
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NullCharacterMiddleware:
+    """Refuse a NUL character (U+0000) anywhere in the path, the query string or a JSON or
+    form body: 422 with the field and value on the API, 400 on pages. PostgreSQL cannot
+    store NUL in text and fails on a lookup with one (found by schemathesis); Django's form
+    fields already refuse it, the API's schemas do not. Multipart bodies (uploaded files,
+    binary) are left to the forms that read them."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = self._find(request)
+        if found is None:
+            return self.get_response(request)
+        field, value = found
+        message = str(ProhibitNullCharactersValidator.message)
+        if _is_api(request):
+            shown = value.replace("\x00", "\\u0000")
+            error = {"message": message, "field": field, "value": shown, "row": None}
+            body = {
+                "code": "invalid_request",
+                "message": message,
+                "field": field,
+                "value": shown,
+                "errors": [{**error, "severity": "error"}],
+            }
+            return JsonResponse(body, status=422)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+    @classmethod
+    def _find(cls, request: HttpRequest) -> tuple[str, str] | None:
+        """The first (field, value) holding a NUL, or ``None``."""
+        if "\x00" in request.path:
+            return "path", request.path
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            for key, values in request.GET.lists():
+                for value in [key, *values]:
+                    if "\x00" in value:
+                        return key, value
+        content_type = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+        if content_type == "application/json":
+            raw = request.body
+            if b"\x00" in raw:
+                return "body", raw.decode("utf-8", "replace")[:200]
+            if b"\\u0000" in raw:
+                try:
+                    return cls._in_json(json.loads(raw), "body")
+                except ValueError:
+                    return None  # not JSON: the API's own parsing refuses it
+        elif content_type == "application/x-www-form-urlencoded" and (
+            b"%00" in request.body or b"\x00" in request.body
+        ):
+            for key, values in request.POST.lists():
+                for value in [key, *values]:
+                    if "\x00" in value:
+                        return key, value
+        return None
+
+    @classmethod
+    def _in_json(cls, data: Any, field: str) -> tuple[str, str] | None:
+        if isinstance(data, str):
+            return (field, data) if "\x00" in data else None
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if "\x00" in key:
+                    return key, key
+                found = cls._in_json(value, key)
+                if found is not None:
+                    return found
+        if isinstance(data, list):
+            for value in data:
+                found = cls._in_json(value, field)
+                if found is not None:
+                    return found
+        return None
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

@@ -34,6 +34,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView names the host as ``site_name``; the header shows the platform's.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     pass

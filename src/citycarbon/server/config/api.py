@@ -6,6 +6,14 @@ Each app contributes a router; errors are mapped to HTTP here and only here:
   ``{"code", "message", "field", "value", "errors"}``;
 - invalid request data (schema validation) → 422 with the same shape, one error per field;
 - no or bad credentials → 401; Django's own 404 and permission refusals → 404 and 403.
+
+The refusals this module and the framework produce for *any* operation are documented here
+too, so every status a client can receive is in the OpenAPI schema (schemathesis checks it):
+401 on every authenticated operation (a wrong bearer token), 403 on unsafe methods that accept
+the browser session (CSRF), 422 on every operation that takes input, 413 on every operation
+with a body; an operation that also serves anonymous callers lists the empty security
+requirement ``{}``. Refusals particular to an operation (404 for an unknown id, 409 …) are
+declared by the operation itself.
 """
 
 from __future__ import annotations
@@ -19,18 +27,79 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+from ninja.security.apikey import APIKeyCookie
+from ninja.types import DictStrAny
 
 from citycarbon import __version__
 from citycarbon.server.common.api import router as common_router
+from citycarbon.server.common.auth import public_auth
 from citycarbon.server.common.errors import DomainError
+from citycarbon.server.common.schemas import ErrorOut
+from citycarbon.server.factors.api import router as factors_router
 from citycarbon.server.geo.api import router as geo_router
+from citycarbon.server.inventory.api import router as inventory_router
+from citycarbon.server.stats.api import router as stats_router
+from citycarbon.server.targets.api import router as targets_router
 
 __all__ = ["api"]
 
 
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_BODY_SOURCES = frozenset({"body", "form", "file"})
+
+
+class CityCarbonOpenAPISchema(OpenAPISchema):
+    """ninja's OpenAPI document plus the refusals common to every operation (see the module
+    docstring) and ``{}`` in the security of operations open to anonymous callers."""
+
+    def responses(self, operation: Operation) -> dict[int, DictStrAny]:
+        result = super().responses(operation)
+        sources = {model.__ninja_param_source__ for model in operation.models}
+        callbacks = operation.auth_callbacks or []
+        common: dict[int, str] = {}
+        if any(hasattr(auth, "openapi_security_schema") for auth in callbacks):
+            common[401] = "Unauthorized"
+        if set(operation.methods) & _UNSAFE_METHODS and any(
+            isinstance(auth, APIKeyCookie) and auth.csrf for auth in callbacks
+        ):
+            common[403] = "Forbidden"
+        if sources & _BODY_SOURCES:
+            common[413] = "Content Too Large"
+        if sources:
+            common[422] = "Unprocessable Content"
+        missing = [status for status in common if status not in result]
+        if missing:
+            wrapped = operation._create_response_model(ErrorOut)  # as ninja wraps responses
+            schema = self._create_schema_from_model(
+                wrapped,  # type: ignore[type-var]  # a response model, not a parameter model
+                mode="serialization",
+            )[0]
+            for status in missing:
+                result[status] = {
+                    "description": common[status],
+                    "content": {self.api.renderer.media_type: {"schema": schema}},
+                }
+        return result
+
+    def operation_security(self, operation: Operation) -> list[DictStrAny] | None:
+        result = super().operation_security(operation)
+        if result and any(auth is public_auth for auth in operation.auth_callbacks or []):
+            result.append({})  # the caller may also come without credentials
+        return result
+
+
 class CityCarbonAPI(NinjaAPI):
     """NinjaAPI that keeps the refused input of each validation error (ninja drops it), so
-    every refusal can name the field *and* the value."""
+    every refusal can name the field *and* the value, and documents the common refusals."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return CityCarbonOpenAPISchema(self, path_prefix)
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext[Any]]
@@ -68,6 +137,10 @@ api = CityCarbonAPI(
 
 api.add_router("/", common_router)
 api.add_router("/geo/", geo_router)
+api.add_router("/factors/", factors_router)
+api.add_router("/inventory/", inventory_router)
+api.add_router("/stats/", stats_router)
+api.add_router("/targets/", targets_router)
 if "citycarbon.server.testing" in settings.INSTALLED_APPS:
     from citycarbon.server.testing.api import router as testing_router
 

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "ninja",
     "citycarbon.server.common",
     "citycarbon.server.geo",
+    "citycarbon.server.factors",
+    "citycarbon.server.inventory",
+    "citycarbon.server.stats",
+    "citycarbon.server.targets",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "citycarbon.server.common.middleware.LocaleMiddleware",
+    "citycarbon.server.common.middleware.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

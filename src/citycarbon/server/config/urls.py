@@ -12,6 +12,10 @@ from citycarbon.server.config.api import api
 urlpatterns = [
     path("", include("citycarbon.server.common.urls")),
     path("jurisdictions/", include("citycarbon.server.geo.urls")),
+    path("factors/", include("citycarbon.server.factors.urls")),
+    path("inventories/", include("citycarbon.server.inventory.urls")),
+    path("statistics/", include("citycarbon.server.stats.urls")),
+    path("targets/", include("citycarbon.server.targets.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

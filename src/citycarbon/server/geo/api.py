@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from citycarbon.server.common.auth import API_READ
+from citycarbon.server.common.schemas import ErrorOut
 from citycarbon.server.geo import selectors
 from citycarbon.server.geo.models import Jurisdiction
 from citycarbon.server.geo.schemas import JurisdictionDetailOut, JurisdictionOut
@@ -32,7 +33,9 @@ def list_jurisdictions(request: HttpRequest) -> list[dict[str, object]]:
     return [_out(item) for item in selectors.jurisdictions(request.user)]
 
 
-@router.get("/jurisdictions/{code}", response=JurisdictionDetailOut, auth=API_READ)
+@router.get(
+    "/jurisdictions/{code}", response={200: JurisdictionDetailOut, 404: ErrorOut}, auth=API_READ
+)
 def get_jurisdiction(request: HttpRequest, code: str) -> dict[str, object]:
     """One jurisdiction with the codes of its children."""
     item = selectors.jurisdiction(request.user, code)

@@ -346,6 +346,8 @@ ROWS: Final = {row.id: row for row in ROW_LIST}
 #: The transformation rows whose inputs are burnt (their fuel carbon is emitted there).
 COMBUSTION_TRANSFORMATION: Final = ("thermal_power", "heating")
 _FINAL: Final = tuple(r.id for r in ROW_LIST if r.group in ("final", "final_parent"))
+_SUPPLY: Final = tuple(r.id for r in ROW_LIST if r.group == "supply")
+_TRANSFORMATION: Final = tuple(r.id for r in ROW_LIST if r.group == "transformation")
 NON_ENERGY_PREFIX: Final = "non_energy."
 
 
@@ -408,15 +410,16 @@ class EnergyBalance:
 
     def location(self, row: str, column: str) -> Location:
         """Where a cell was written."""
-        return self.where.get((row, column), Location(self.sheet, row, column))
+        where = self.where.get((row, column))
+        return where if where is not None else Location(self.sheet, row, column)
 
     def supply(self, column: str) -> float:
         """Total supply (apparent consumption) of a column."""
-        return sum(self.get(r.id, column) for r in ROW_LIST if r.group == "supply")
+        return sum(self.get(r, column) for r in _SUPPLY)
 
     def transformation(self, column: str, rows: Iterable[str] | None = None) -> float:
         """Net transformation (inputs −, outputs +) of a column over ``rows`` (default all)."""
-        ids = rows if rows is not None else (r.id for r in ROW_LIST if r.group == "transformation")
+        ids = rows if rows is not None else _TRANSFORMATION
         return sum(self.get(r, column) for r in ids)
 
     def final(self, column: str) -> float:

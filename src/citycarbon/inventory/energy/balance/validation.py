@@ -27,6 +27,8 @@ its sub-sectors (missing ones are zero) and, if the row is given too, it must eq
 from __future__ import annotations
 
 from collections.abc import Iterable
+from math import isfinite
+from typing import Final
 
 from citycarbon.inventory.energy.balance.table import (
     COLUMNS,
@@ -54,6 +56,8 @@ from citycarbon.inventory.quantities import (
 
 __all__ = ["parse_balance"]
 
+_EMPTY: Final[dict[str, float]] = {}
+
 
 class _Parser:
     def __init__(self, given: BalanceInput, errors: list[InventoryError]) -> None:
@@ -66,6 +70,7 @@ class _Parser:
         self.where: dict[tuple[str, str], Location] = {}
         self.tol_pct = DEFAULT_TOLERANCE_PCT
         self.tol_abs = DEFAULT_TOLERANCE_ABS
+        self._subtrees: dict[str, bool] = {}  # rows given in their subtree (after the cells)
 
     def error(self, message: str, row: str | None, column: str | None, value: object) -> None:
         where = (
@@ -160,22 +165,30 @@ class _Parser:
             self.units[column_id] = unit
 
     def _cells(self) -> None:
-        for row_id, cells in self.given.rows.items():
+        given = self.given
+        factors, values, where = self.factors, self.values, self.where
+        # Without workbook cell positions, a cell is where its row and column say.
+        located = bool(given.cells)
+        for row_id, cells in given.rows.items():
             row = ROWS.get(row_id) or non_energy_row(row_id)
             if row is None:
                 known = ", ".join([*ROWS, "non_energy.<final row>"])
                 self.error(f"unknown row; rows: {known}", row_id, None, row_id)
                 continue
+            row_values: dict[str, float] | None = None
             for column_id, raw in cells.items():
-                if column_id not in self.factors:
+                if column_id not in factors:
                     continue  # the column itself is in error (reported once)
-                number, unit, _ = split_value(raw)
-                try:
-                    value = read_number(number)
-                except NumberError:
-                    self.error("not a number", row_id, column_id, raw)
-                    continue
-                scale = self.factors[column_id]
+                if type(raw) is float and isfinite(raw):
+                    value, unit = raw, None  # as read_number would
+                else:
+                    number, unit, _ = split_value(raw)
+                    try:
+                        value = read_number(number)
+                    except NumberError:
+                        self.error("not a number", row_id, column_id, raw)
+                        continue
+                scale = factors[column_id]
                 if unit is not None:
                     column = COLUMNS[column_id]
                     try:
@@ -184,8 +197,14 @@ class _Parser:
                     except UnitError as exc:
                         self.error(str(exc), row_id, column_id, raw)
                         continue
-                self.values.setdefault(row_id, {})[column_id] = value * scale
-                self.where[(row_id, column_id)] = self.given.where(row_id, column_id)
+                if row_values is None:
+                    row_values = values.setdefault(row_id, {})
+                row_values[column_id] = value * scale
+                where[(row_id, column_id)] = (
+                    given.where(row_id, column_id)
+                    if located
+                    else Location(self.sheet, row_id, column_id)
+                )
 
     def _shown(self, column: str, value: float) -> str:
         """A canonical value shown in the column's given unit."""
@@ -233,7 +252,7 @@ class _Parser:
         return ""
 
     def _tolerance(self, column: str, terms: Iterable[float]) -> float:
-        magnitude = sum(abs(t) for t in terms)
+        magnitude = sum(map(abs, terms))
         return max(self.tol_pct / 100 * magnitude, self.tol_abs * self.factors[column])
 
     def _check_sum(self, row_id: str, column: str, parts: list[float], what: str) -> None:
@@ -268,7 +287,11 @@ class _Parser:
         return result
 
     def _subtree_given(self, row_id: str) -> bool:
-        return self._given(row_id) or any(self._subtree_given(c) for c in sub_rows(row_id))
+        known = self._subtrees.get(row_id)
+        if known is None:
+            known = self._given(row_id) or any(self._subtree_given(c) for c in sub_rows(row_id))
+            self._subtrees[row_id] = known
+        return known
 
     def _sums(self) -> tuple[str, ...]:
         supply = [r.id for r in ROW_LIST if r.group == "supply"]
@@ -291,25 +314,36 @@ class _Parser:
             if parent == "final_consumption"
             or any(self._subtree_given(c) for c in sub_rows(parent))
         }
+        values = self.values
+
+        def cells(rows: Iterable[str]) -> list[dict[str, float]]:
+            return [values.get(r, _EMPTY) for r in rows]
+
+        supply_cells = cells(supply)
+        transformation_cells = cells(transformation)
+        leaf_cells = cells(leaves)
+        parent_cells = {
+            parent: leaf_cells if parent == "final_consumption" else cells(rows)
+            for parent, rows in parents.items()
+        }
+        losses_cells = values.get("losses", _EMPTY)
+        difference_cells = values.get("statistical_difference", _EMPTY)
+        # A subtotal is checked where it is stated (a column without it has nothing to check).
+        stated = {parent: values.get(parent, _EMPTY) for parent in parent_cells}
         for column in self.units:
-            self._check_sum(
-                "total_supply", column, [self.get(r, column) for r in supply], "sum of supply rows"
-            )
-            self._check_sum(
-                "transformation_total",
-                column,
-                [self.get(r, column) for r in transformation],
-                "sum of transformation rows",
-            )
-            for parent, rows in parents.items():
-                parts = [self.get(r, column) for r in rows]
+            s = [c.get(column, 0.0) for c in supply_cells]
+            t = [c.get(column, 0.0) for c in transformation_cells]
+            f = [c.get(column, 0.0) for c in leaf_cells]
+            self._check_sum("total_supply", column, s, "sum of supply rows")
+            self._check_sum("transformation_total", column, t, "sum of transformation rows")
+            for parent, rows in parent_cells.items():
+                if column not in stated[parent]:
+                    continue
+                parts = f if rows is leaf_cells else [c.get(column, 0.0) for c in rows]
                 if parent != "final_consumption" or parts:
                     self._check_sum(parent, column, parts, f"sum of the sub-sectors of {parent}")
-            s = [self.get(r, column) for r in supply]
-            t = [self.get(r, column) for r in transformation]
-            losses = self.get("losses", column)
-            f = [self.get(r, column) for r in leaves]
-            d = self.get("statistical_difference", column)
+            losses = losses_cells.get(column, 0.0)
+            d = difference_cells.get(column, 0.0)
             residual = sum(s) + sum(t) - losses - sum(f) - d
             if abs(residual) > self._tolerance(column, [*s, *t, losses, *f, d]):
                 row = "statistical_difference"
@@ -328,7 +362,7 @@ class _Parser:
         return leaves
 
     def get(self, row: str, column: str) -> float:
-        return self.values.get(row, {}).get(column, 0.0)
+        return self.values.get(row, _EMPTY).get(column, 0.0)
 
     def _non_energy(self, leaves: tuple[str, ...]) -> dict[str, dict[str, float]]:
         result: dict[str, dict[str, float]] = {}

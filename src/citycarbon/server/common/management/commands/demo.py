@@ -29,6 +29,8 @@ from citycarbon.server.geo.services import (
 )
 
 CREDENTIALS_FILE = "demo-accounts.txt"
+#: The illustrative statistics of citycarbon.targets loaded as published records.
+DEMO_STATISTICS = "zhengzhou-2010-2015-illustrative"
 
 
 def _new_password() -> str:
@@ -81,6 +83,12 @@ class Command(BaseCommand):
             f"jurisdictions from {path.name}: {len(result.created)} created, "
             f"{len(result.updated)} updated, {len(result.unchanged)} unchanged"
         )
+        call_command("load_factor_library", stdout=self.stdout)
+        call_command("load_demo_inventories", stdout=self.stdout)
+        try:  # the target set and its illustrative statistics, published (stats, targets)
+            call_command("load_targets", "zhengzhou", example=DEMO_STATISTICS, stdout=self.stdout)
+        except CommandError as error:  # other jurisdictions than the shipped Zhengzhou file
+            self.stdout.write(f"no targets loaded: {error}")
         accounts = self._accounts()
         if not accounts:
             raise CommandError("no jurisdictions: nothing to create demo accounts for")

@@ -1,0 +1,1 @@
+"""Inventories: stored city and county GHG inventories, compiled by the kernel with provenance."""
