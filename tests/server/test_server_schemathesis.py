@@ -12,8 +12,9 @@ each operation, seeded and bounded:
   (``<app>/samples.py``, :mod:`citycarbon.server.common.samples`): valid inputs aimed at an
   object of the demo data, so the code past the lookup runs too;
 
-once as the city office (a personal access token) and once anonymously, on the demo data
-(``citycarbon manage demo``). Each request runs in a savepoint rolled back afterwards, so one
+once as the city office (a personal access token) and once anonymously (an operation closed
+to anonymous callers gets three positive examples: enough to see its refusal documented), on
+the demo data (``citycarbon manage demo``, loaded once for the module). Each request runs in a savepoint rolled back afterwards, so one
 generated call never changes what the next one sees.
 
 Budget: ``CITYCARBON_SCHEMATHESIS_EXAMPLES`` examples per operation and kind (default 10),

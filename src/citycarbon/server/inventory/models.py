@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citycarbon.server.common.choices import LifecycleState
-from citycarbon.server.common.errors import ErrorRecord, ImmutableRecordError
+from citycarbon.server.common.errors import ImmutableRecordError
 from citycarbon.server.common.models import VersionedRecord
 from citycarbon.server.inventory.choices import RunStage, RunStatus
 from citycarbon.server.inventory.validators import form_errors
@@ -160,15 +160,3 @@ class InventoryRun(models.Model):
         raise ImmutableRecordError(
             _("Compilations are kept for their provenance."), field="id", value=self.pk
         )
-
-    def error_records(self) -> list[ErrorRecord]:
-        """The engine's refusal, one record per problem."""
-        return [
-            ErrorRecord(
-                message=str(item.get("message", "")),
-                field=item.get("field"),
-                value=item.get("value"),
-                row=item.get("row"),
-            )
-            for item in self.errors
-        ]
