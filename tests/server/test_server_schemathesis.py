@@ -14,8 +14,8 @@ each operation, seeded and bounded:
 
 once as the city office (a personal access token) and once anonymously (an operation closed
 to anonymous callers gets three positive examples: enough to see its refusal documented), on
-the demo data (``citycarbon manage demo``, loaded once for the module). Each request runs in a savepoint rolled back afterwards, so one
-generated call never changes what the next one sees.
+the demo data (``citycarbon manage demo``, loaded once for the module). Each request runs in a
+savepoint rolled back afterwards, so one generated call never changes what the next one sees.
 
 Budget: ``CITYCARBON_SCHEMATHESIS_EXAMPLES`` examples per operation and kind (default 10),
 seed ``CITYCARBON_SCHEMATHESIS_SEED``. A deeper run: ``CITYCARBON_SCHEMATHESIS_EXAMPLES=200``.

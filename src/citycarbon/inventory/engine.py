@@ -4,7 +4,7 @@
 :class:`~citycarbon.inventory.form.InventoryInput` and returns an
 :class:`~citycarbon.inventory.results.InventoryResult`, or raises
 :class:`~citycarbon.inventory.model.InventoryRefusedError` with every problem found — the energy
-balance, every line of every category, every notation key — and nothing computed.
+balance, every line of every category, every notation key — and no result.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ class _GWPs:
     def __init__(self, metric: str) -> None:
         self.metric = metric
         self._values: dict[str, float | None] = {}
+        self._by_gases: dict[tuple[str, ...], list[float | None]] = {}
 
     def get(self, gas: str) -> float | None:
         """The GWP of ``gas`` [tCO2e/t], or ``None`` when the metric has no value for it."""
@@ -101,6 +102,15 @@ class _GWPs:
             value = None
         values[gas] = value
         return value
+
+    def factors(self, masses: Mapping[str, float]) -> list[float | None]:
+        """The GWPs of the gases of ``masses``, in its order (``None`` for a gas the metric
+        cannot weigh); by the tuple of gases, which repeats from line to line."""
+        gases = tuple(masses)
+        found = self._by_gases.get(gases)
+        if found is None:
+            found = self._by_gases[gases] = [self.get(gas) for gas in gases]
+        return found
 
     def refusal(self, category: Category, line: ResolvedLine, gas: str) -> InventoryError:
         """The refusal of a line that emits ``gas``, which the metric cannot weigh."""
@@ -269,7 +279,7 @@ def _compute(
     if masses is None:
         masses = _masses(item, resolved)
     memo = {gas: float(m) for gas, m in item.memo(resolved.values).items()} if item.memo else {}
-    factors = [gwps.get(gas) for gas in masses]
+    factors = gwps.factors(masses)
     if None in factors:
         unweighed = [gas for gas, value in zip(masses, factors, strict=True) if value is None]
         errors.extend(gwps.refusal(item, resolved, gas) for gas in unweighed)
@@ -345,7 +355,7 @@ def compile_inventory(
     Raises
     ------
     InventoryRefusedError
-        With every problem found; nothing is computed.
+        With every problem found; no result is produced.
     """
     errors: list[InventoryError] = []
     library = library or default_library()

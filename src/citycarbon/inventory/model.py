@@ -366,7 +366,8 @@ class Category:
         imported/exported, reported separately).
     check : comparisons between a line's values, e.g. recovered gas ≤ gas released.
     context : extra template keys computed from a line's choices (for default subjects and
-        sub-categories), e.g. the fuel group of a fuel.
+        sub-categories), e.g. the fuel group of a fuel. A function of the mapping it is given
+        only: its result is reused for every line with the same choices.
     derive : makes lines from other parts of the input (the energy balance).
     rows_allowed : whether lines may be given in the category's own section of the input.
     subcategory : the reporting sub-category code of a line (defaults to ``code``).
