@@ -80,7 +80,7 @@ def test_production_defaults_are_secure(tmp_path: Path) -> None:
     assert found["SESSION_COOKIE_SECURE"] is True
     assert found["CSRF_COOKIE_SECURE"] is True
     assert found["SECURE_HSTS_SECONDS"] == 31_536_000  # 365 days × 86 400 s
-    assert found["STATIC"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["STATIC"] == "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     assert found["LANGUAGE_CODE"] == "zh-hans"
     assert found["TIME_ZONE"] == "Asia/Shanghai"
     assert found["USE_TZ"] is True
