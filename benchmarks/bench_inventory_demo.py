@@ -11,7 +11,10 @@ Timed (median of ``--repeat`` runs):
 * *compile*: :func:`compile_inventory` on every input (validation, balance, resolution of every
   parameter with its origin, formulas, totals, notation keys, completeness, checks) — the goal
   (median); the first run is shown too: the resolver shares look-ups between inventories and
-  compilations (library defaults, values read from a cell), and the first run makes them;
+  compilations (library defaults, values read from a cell), and the first run makes them; and
+  the garbage collector's share of a run (a full collection of the process's heap falls in most
+  runs). The previous run's result is dropped before the clock starts: freeing it is not the
+  next run's work;
 * *baseline*: the category formulas alone, evaluated on the resolved values of every line (the
   arithmetic floor of the same work, measured in the same run): the ratio compile / baseline is
   the cost of validating and resolving.
@@ -58,23 +61,45 @@ def _options(args: Any) -> argparse.Namespace:
     return opts
 
 
-def _runs(repeat: int, work: Callable[[], Any]) -> tuple[list[float], Any]:
-    """The times of ``repeat`` runs of ``work`` [s], and its last result. Every run starts from
-    the same heap: the previous result is dropped and garbage collected before the clock starts
-    (the collections a run causes itself are timed)."""
+class _Collections:
+    """The time the garbage collector spends while it is counted (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+
+
+def _runs(repeat: int, work: Callable[[], Any]) -> tuple[list[float], list[float], Any]:
+    """The times of ``repeat`` runs of ``work`` and of the garbage collections within them [s],
+    and its last result. The previous result is dropped before the clock starts (freeing it is
+    not the next run's work); the collector runs as it would in any process, and its share is
+    reported."""
     times: list[float] = []
+    collecting: list[float] = []
     result: Any = None
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return times, result
+    collections = _Collections()
+    gc.callbacks.append(collections)
+    try:
+        for _ in range(repeat):
+            result = None
+            collections.seconds = 0.0
+            start = time.perf_counter()
+            result = work()
+            times.append(time.perf_counter() - start)
+            collecting.append(collections.seconds)
+    finally:
+        gc.callbacks.remove(collections)
+    return times, collecting, result
 
 
 def _time(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    times, result = _runs(repeat, work)
+    times, _collecting, result = _runs(repeat, work)
     return statistics.median(times), result
 
 
@@ -125,8 +150,9 @@ def run(args: Any = None) -> dict[str, Any]:
         pairs = [(j, y) for j, y in pairs if y == data.years[0]]
     load_s, inputs = _time(opts.repeat, lambda: [data.load(j, y) for j, y in pairs])
     compile_inventory(inputs[0])  # warm the factor library and the unit caches (not timed)
-    runs, results = _runs(opts.repeat, lambda: [compile_inventory(i) for i in inputs])
+    runs, collecting, results = _runs(opts.repeat, lambda: [compile_inventory(i) for i in inputs])
     compile_s, first_s = statistics.median(runs), runs[0]
+    gc_s = statistics.median(collecting)
     baseline = _formulas_only(results)
     baseline_s, _ = _time(opts.repeat, baseline)
     lines = sum(len(item.lines) for result in results for item in result.categories)
@@ -146,6 +172,7 @@ def run(args: Any = None) -> dict[str, Any]:
         "load_s": load_s,
         "compile_s": compile_s,
         "compile_first_s": first_s,
+        "compile_gc_s": gc_s,
         "compile_min_s": min(runs),
         "per_inventory_ms": compile_s / len(pairs) * 1000,
         "per_line_us": compile_s / lines * 1e6,
@@ -178,6 +205,7 @@ def run(args: Any = None) -> dict[str, Any]:
         f"  first compile of the process   {first_s:7.3f} s  (shared look-ups not yet made; "
         f"min {min(runs):.3f} s)"
     )
+    print(f"  of which garbage collection    {gc_s:7.3f} s  (median)")
     print(
         f"  baseline: the formulas alone   {baseline_s:7.3f} s  → ratio "
         f"{figures['ratio_to_baseline']:.0f}"

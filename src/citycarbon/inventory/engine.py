@@ -20,6 +20,7 @@ from citycarbon.inventory.form import InventoryInput, NotationInput
 from citycarbon.inventory.model import (
     GAS_GROUPS,
     NOTATION_KEYS,
+    NOTHING,
     Category,
     InventoryError,
     InventoryRefusedError,
@@ -278,7 +279,9 @@ def _compute(
     line's masses when already computed."""
     if masses is None:
         masses = _masses(item, resolved)
-    memo = {gas: float(m) for gas, m in item.memo(resolved.values).items()} if item.memo else {}
+    memo = (
+        {gas: float(m) for gas, m in item.memo(resolved.values).items()} if item.memo else NOTHING
+    )
     factors = gwps.factors(masses)
     if None in factors:
         unweighed = [gas for gas, value in zip(masses, factors, strict=True) if value is None]
@@ -433,7 +436,7 @@ def compile_inventory(
             lines=tuple(lines_out),
             masses_t=totals,
             co2e_t=sum(out_line.co2e_t for out_line in lines_out),
-            notation=keys.get(item.id, {}),
+            notation=keys.get(item.id, NOTHING),
         )
     checks: dict[str, Any] = {}
     if not errors:

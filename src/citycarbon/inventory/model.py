@@ -14,10 +14,9 @@ Declaring a category is the only thing a new source or sink needs (see ``docs/in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
 import numpy as np
@@ -111,8 +110,45 @@ Values = Mapping[str, Any]
 
 _R = TypeVar("_R")
 
-#: An empty mapping that cannot be changed, shared by the records that have nothing to map.
-NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})
+
+class _Nothing(Mapping[str, Any]):
+    """An empty mapping that cannot be changed: one instance, shared by the records that have
+    nothing to map, copied and pickled as itself, shown as ``{}``."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``default``: there is nothing."""
+        return default
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "NOTHING"
+
+    def __copy__(self) -> _Nothing:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Nothing:
+        return self
+
+
+#: An empty mapping that cannot be changed (equal to ``{}``), shared by the records that have
+#: nothing to map.
+NOTHING: Final[Mapping[str, Any]] = _Nothing()
 
 
 def record(cls: type[_R], /, **fields: Any) -> _R:

@@ -79,8 +79,10 @@ _PLAIN: Final = frozenset({int, float, str})
 
 @dataclass(slots=True)
 class ResolvedLine:
-    """A line whose every parameter is resolved: values for the formula and their provenance
-    (read-only by convention; not frozen, since the engine makes one per line)."""
+    """A line whose every parameter is resolved: values for the formula and their provenance.
+
+    Read-only by convention (not frozen, since the engine makes one per line): ``context`` is
+    shared with the other lines of the same choices."""
 
     line: LineInput
     values: dict[str, Any]
@@ -391,7 +393,7 @@ class Resolver:
             if len(group) >= _GROUP_LIMIT:  # free-text choices (site names) in a long run
                 group.clear()
             plan = group[key] = self._plan(shape, sections, context)
-        context = dict(plan.context)
+        context = plan.context  # shared by the lines of the plan (read-only)
         for (param, names, unit_key), filled in zip(shape.numbers, plan.fills, strict=True):
             name = param.name
             use = resolved.get(name) if resolved else None

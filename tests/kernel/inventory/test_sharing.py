@@ -9,7 +9,9 @@ name but different values, and check the cells that must never be confused.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +21,7 @@ from citycarbon.factors import FactorLibrary, default_library
 from citycarbon.inventory import compile_inventory, read_form
 from citycarbon.inventory import resolve as resolve_module
 from citycarbon.inventory.energy import combustion
-from citycarbon.inventory.model import Location, record
+from citycarbon.inventory.model import NOTHING, Location, record
 from citycarbon.inventory.results import CategoryResult, LineResult
 
 SURFACE = {"mine_type": "surface", "production": "500000 t"}
@@ -156,3 +158,24 @@ def test_every_record_the_engine_makes_has_all_its_fields(form_factory: Any) -> 
         names = {f.name for f in dataclasses.fields(cls)}
         for item in items:
             assert set(vars(item)) == names
+
+
+def test_the_shared_empty_mapping_behaves_as_an_empty_dict() -> None:
+    assert NOTHING == {}
+    assert dict.__eq__({}, NOTHING) is NotImplemented  # so {} == NOTHING asks NOTHING: equal
+    empty: dict[str, Any] = {}
+    assert empty == NOTHING  # the dict on the left: dict.__eq__ defers to NOTHING
+    assert (len(NOTHING), list(NOTHING), "x" in NOTHING, NOTHING.get("x", 1)) == (0, [], False, 1)
+    assert repr(NOTHING) == "{}"
+    assert dict(NOTHING) == {}
+    assert copy.copy(NOTHING) is NOTHING
+    assert copy.deepcopy(NOTHING) is NOTHING
+    assert pickle.loads(pickle.dumps(NOTHING)) is NOTHING
+    with pytest.raises(KeyError):
+        NOTHING["x"]
+
+
+def test_a_result_can_be_deep_copied(form_factory: Any) -> None:
+    result = compile_inventory(read_form(form_factory(categories={"energy.coal_mining": {
+        "rows": [SURFACE]}})))  # fmt: skip
+    assert copy.deepcopy(result).as_dict() == result.as_dict()

@@ -391,7 +391,8 @@ class EnergyBalance:
 
     ``values[row][column]`` holds what was given; ``leaves`` lists the final-consumption rows
     that carry consumption (sub-sectors where given), ``non_energy[row][column]`` the non-energy
-    use allocated to each leaf.
+    use allocated to each leaf. ``where`` holds the positions of cells written elsewhere than at
+    (sheet, row id, column id) — a workbook's cells; :meth:`location` gives every cell's.
     """
 
     columns: tuple[str, ...]

@@ -167,7 +167,7 @@ class _Parser:
     def _cells(self) -> None:
         given = self.given
         factors, values, where = self.factors, self.values, self.where
-        # Without workbook cell positions, a cell is where its row and column say.
+        # Only positions other than (sheet, row, column) are kept: a workbook's cells.
         located = bool(given.cells)
         for row_id, cells in given.rows.items():
             row = ROWS.get(row_id) or non_energy_row(row_id)
@@ -200,11 +200,8 @@ class _Parser:
                 if row_values is None:
                     row_values = values.setdefault(row_id, {})
                 row_values[column_id] = value * scale
-                where[(row_id, column_id)] = (
-                    given.where(row_id, column_id)
-                    if located
-                    else Location(self.sheet, row_id, column_id)
-                )
+                if located:
+                    where[(row_id, column_id)] = given.where(row_id, column_id)
 
     def _shown(self, column: str, value: float) -> str:
         """A canonical value shown in the column's given unit."""
