@@ -19,13 +19,11 @@ are skipped. A percentage may be written ``12.5`` or ``12.5%``.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from citycarbon.csvsheet import Problem, number, open_sheet
 from citycarbon.keycategories.analysis import (
     APPROACH1_THRESHOLD_PCT,
     APPROACH2_THRESHOLD_PCT,
@@ -39,17 +37,6 @@ __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "analyse_csv", "read_csv"]
 
 REQUIRED_COLUMNS: Final = ("category", "base_year_tco2e", "latest_year_tco2e")
 COLUMNS: Final = (*REQUIRED_COLUMNS, "uncertainty_pct", "gas")
-
-
-def _number(text: str, *, percent: bool) -> float | None:
-    cleaned = text.strip()
-    if percent and cleaned.endswith("%"):
-        cleaned = cleaned[:-1].strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def read_csv(source: str | Path) -> tuple[list[Category], list[int]]:
@@ -72,69 +59,37 @@ def read_csv(source: str | Path) -> tuple[list[Category], list[int]]:
         Every problem found: a missing or unknown column, an empty category, a number that is not
         a number, an uncertainty that is not a percentage ≥ 0. Nothing is returned.
     """
-    text = _text(source)
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        raise WorksheetError([KeyCategoryError("the worksheet is empty")])
-    names = [h.strip().lstrip("\ufeff").strip().lower() for h in header]
-    problems: list[KeyCategoryError] = []
-    for name in names:
-        if name not in COLUMNS:
-            problems.append(
-                KeyCategoryError(
-                    f"unknown column (expected {', '.join(COLUMNS)})",
-                    row=1,
-                    column=name or "(blank)",
-                )
-            )
-    if len(set(names)) != len(names):
-        problems.append(KeyCategoryError("a column appears twice", row=1))
-    for name in REQUIRED_COLUMNS:
-        if name not in names:
-            problems.append(KeyCategoryError("required column is missing", row=1, column=name))
-    if problems:
-        raise WorksheetError(problems)
-    index = {name: i for i, name in enumerate(names)}
-    has_uncertainty = "uncertainty_pct" in index
+    sheet, header_problems = open_sheet(source, COLUMNS, REQUIRED_COLUMNS)
+    if sheet is None:
+        raise WorksheetError([_error(p) for p in header_problems])
+    has_uncertainty = sheet.has("uncertainty_pct")
 
+    problems: list[KeyCategoryError] = []
     categories: list[Category] = []
     rows: list[int] = []
-    for row_number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(names):
-            problems.append(
-                KeyCategoryError(f"{len(cells)} cells for {len(names)} columns", row=row_number)
-            )
-            continue
-        cells = cells + [""] * (len(names) - len(cells))
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[index[name]] if name in index else ""
-
-        category = cell("category").strip()
+    for row_number, cell in sheet.rows():
+        category = cell["category"].strip()
         if not category:
             problems.append(
                 KeyCategoryError("a category needs a name", row=row_number, column="category")
             )
         values: dict[str, float] = {}
         for name in ("base_year_tco2e", "latest_year_tco2e"):
-            raw = cell(name)
-            number = _number(raw, percent=False)
-            if number is None:
+            raw = cell[name]
+            value = number(raw, percent=False)
+            if value is None:
                 problems.append(
                     KeyCategoryError(
                         "must be a number of tCO2e", row=row_number, column=name, value=raw
                     )
                 )
             else:
-                values[name] = number
+                values[name] = value
         uncertainty: float | None = None
         if has_uncertainty:
-            raw = cell("uncertainty_pct")
-            number = _number(raw, percent=True)
-            if number is None or number < 0:
+            raw = cell["uncertainty_pct"]
+            value = number(raw, percent=True)
+            if value is None or value < 0:
                 problems.append(
                     KeyCategoryError(
                         "an uncertainty must be a percentage, a number ≥ 0",
@@ -144,7 +99,7 @@ def read_csv(source: str | Path) -> tuple[list[Category], list[int]]:
                     )
                 )
             else:
-                uncertainty = number
+                uncertainty = value
         if len(values) == 2:
             categories.append(
                 Category(
@@ -152,10 +107,12 @@ def read_csv(source: str | Path) -> tuple[list[Category], list[int]]:
                     base_year_tco2e=values["base_year_tco2e"],
                     latest_year_tco2e=values["latest_year_tco2e"],
                     uncertainty_pct=uncertainty,
-                    gas=cell("gas").strip(),
+                    gas=cell.get("gas", "").strip(),
                 )
             )
             rows.append(row_number)
+    # Rows too wide for the header, in their place among the others.
+    problems = sorted([*map(_error, sheet.problems), *problems], key=lambda p: p.row or 0)
     if problems:
         raise WorksheetError(problems)
     if not categories:
@@ -198,7 +155,7 @@ def _renumber(problems: Sequence[KeyCategoryError], rows: Sequence[int]) -> list
     ]
 
 
-def _text(source: str | Path) -> str:
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
-        return source
-    return Path(source).read_text(encoding="utf-8-sig")
+def _error(problem: Problem) -> KeyCategoryError:
+    return KeyCategoryError(
+        problem.message, row=problem.row, column=problem.column, value=problem.value
+    )

@@ -20,13 +20,11 @@ may be written ``5`` or ``5%``.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from citycarbon.csvsheet import Problem, number, open_sheet
 from citycarbon.uncertainty.distributions import DISTRIBUTIONS, Variable
 from citycarbon.uncertainty.errors import UncertaintyError, WorksheetError
 from citycarbon.uncertainty.montecarlo import Cell
@@ -42,23 +40,6 @@ REQUIRED_COLUMNS: Final = (
 )
 COLUMNS: Final = (*REQUIRED_COLUMNS, "base_year_tco2e", "gas")
 _PERCENT_COLUMNS: Final = ("activity_uncertainty_pct", "factor_uncertainty_pct")
-
-
-def _number(text: str, *, percent: bool) -> float | None:
-    cleaned = text.strip()
-    if percent and cleaned.endswith("%"):
-        cleaned = cleaned[:-1].strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _text(source: str | Path) -> str:
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
-        return source
-    return Path(source).read_text(encoding="utf-8-sig")
 
 
 def read_csv(source: str | Path) -> tuple[list[Line], list[int]]:
@@ -81,68 +62,37 @@ def read_csv(source: str | Path) -> tuple[list[Line], list[int]]:
         Every problem found: a missing or unknown column, an empty category, a number that is not
         a number, an uncertainty that is not a percentage ≥ 0. Nothing is returned.
     """
-    reader = csv.reader(io.StringIO(_text(source)))
-    header = next(reader, None)
-    if header is None:
-        raise WorksheetError([UncertaintyError("the worksheet is empty")])
-    names = [h.strip().lstrip("\ufeff").strip().lower() for h in header]
-    problems: list[UncertaintyError] = []
-    for name in names:
-        if name not in COLUMNS:
-            problems.append(
-                UncertaintyError(
-                    f"unknown column (expected {', '.join(COLUMNS)})",
-                    row=1,
-                    column=name or "(blank)",
-                )
-            )
-    if len(set(names)) != len(names):
-        problems.append(UncertaintyError("a column appears twice", row=1))
-    for name in REQUIRED_COLUMNS:
-        if name not in names:
-            problems.append(UncertaintyError("required column is missing", row=1, column=name))
-    if problems:
-        raise WorksheetError(problems)
-    index = {name: i for i, name in enumerate(names)}
+    sheet, header_problems = open_sheet(source, COLUMNS, REQUIRED_COLUMNS)
+    if sheet is None:
+        raise WorksheetError([_error(p) for p in header_problems])
 
+    problems: list[UncertaintyError] = []
     lines: list[Line] = []
     rows: list[int] = []
-    for row_number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(names):
-            problems.append(
-                UncertaintyError(f"{len(cells)} cells for {len(names)} columns", row=row_number)
-            )
-            continue
-        cells = cells + [""] * (len(names) - len(cells))
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[index[name]] if name in index else ""
-
-        category = cell("category").strip()
+    for row_number, cell in sheet.rows():
+        category = cell["category"].strip()
         if not category:
             problems.append(
                 UncertaintyError("a category needs a name", row=row_number, column="category")
             )
         values: dict[str, float] = {}
         for name in ("emissions_tco2e", "base_year_tco2e"):
-            if name not in index:
+            if not sheet.has(name):
                 continue
-            raw = cell(name)
-            number = _number(raw, percent=False)
-            if number is None:
+            raw = cell[name]
+            value = number(raw, percent=False)
+            if value is None:
                 problems.append(
                     UncertaintyError(
                         "must be a number of tCO2e", row=row_number, column=name, value=raw
                     )
                 )
             else:
-                values[name] = number
+                values[name] = value
         for name in _PERCENT_COLUMNS:
-            raw = cell(name)
-            number = _number(raw, percent=True)
-            if number is None or number < 0:
+            raw = cell[name]
+            value = number(raw, percent=True)
+            if value is None or value < 0:
                 problems.append(
                     UncertaintyError(
                         "an uncertainty must be a percentage, a number ≥ 0",
@@ -152,8 +102,8 @@ def read_csv(source: str | Path) -> tuple[list[Line], list[int]]:
                     )
                 )
             else:
-                values[name] = number
-        if not problems:
+                values[name] = value
+        if not problems and not sheet.problems:
             lines.append(
                 Line(
                     category=category,
@@ -161,10 +111,12 @@ def read_csv(source: str | Path) -> tuple[list[Line], list[int]]:
                     activity_uncertainty_pct=values["activity_uncertainty_pct"],
                     factor_uncertainty_pct=values["factor_uncertainty_pct"],
                     base_year_tco2e=values.get("base_year_tco2e"),
-                    gas=cell("gas").strip(),
+                    gas=cell.get("gas", "").strip(),
                 )
             )
             rows.append(row_number)
+    # Rows too wide for the header, in their place among the others.
+    problems = sorted([*map(_error, sheet.problems), *problems], key=lambda p: p.row or 0)
     if problems:
         raise WorksheetError(problems)
     if not lines:
@@ -260,9 +212,9 @@ def worksheet_model(
     cells: list[Cell] = []
     variables: list[Variable] = []
     with_base = bool(lines) and lines[0].base_year_tco2e is not None
-    for number, line in enumerate(lines, start=1):
+    for position, line in enumerate(lines, start=1):
         label = _label(line)
-        stem = f"{number}:{label}"
+        stem = f"{position}:{label}"
         factor = f"{stem}:factor"
         activity = f"{stem}:activity"
         variables.append(Variable(factor, distribution, 1.0, line.factor_uncertainty_pct))
@@ -289,3 +241,9 @@ def worksheet_model(
                 )
             )
     return cells, variables
+
+
+def _error(problem: Problem) -> UncertaintyError:
+    return UncertaintyError(
+        problem.message, row=problem.row, column=problem.column, value=problem.value
+    )

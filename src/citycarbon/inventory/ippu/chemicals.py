@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from citycarbon.inventory.ippu._params import param
-from citycarbon.inventory.model import Category, Num, Values
+from citycarbon.inventory.model import Category, Num, Values, param
 from citycarbon.inventory.registry import register
 
 __all__ = [

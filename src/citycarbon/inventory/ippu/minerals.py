@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from citycarbon.inventory.ippu._params import param
-from citycarbon.inventory.model import Category, Num, Values
+from citycarbon.inventory.model import Category, Num, Values, param
 from citycarbon.inventory.registry import register
 
 __all__ = ["CLINKER", "LIME", "LIME_TYPES", "clinker_co2", "clinker_ef_from_cao", "lime_co2"]

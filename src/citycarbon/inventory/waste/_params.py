@@ -1,4 +1,4 @@
-"""Shared pieces of the waste categories: the parameter constructor, the landfill vocabulary
+"""Shared pieces of the waste categories: the landfill vocabulary
 (site types, waste components, climate zones), the parameters both landfill methods read and the
 landfill reporting sub-categories."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from citycarbon.inventory.model import Default, Param, ParamKind, Values
+from citycarbon.inventory.model import Param, Values, param
 
 __all__ = [
     "CH4_FRACTION",
@@ -21,7 +21,6 @@ __all__ = [
     "WASTE_TYPES",
     "doc",
     "landfill_subcategory",
-    "param",
 ]
 
 #: Site types of solid-waste disposal (IPCC 2006 Vol. 5 Table 3.1; the provincial guideline uses
@@ -46,41 +45,6 @@ WASTE_TYPES: Final = (
 #: (mean annual temperature ≤ 20 °C) or tropical, dry or wet (MAP/PET below or above 1; in the
 #: tropics MAP below or above 1000 mm).
 CLIMATES: Final = ("temperate_dry", "temperate_wet", "tropical_dry", "tropical_wet")
-
-
-def param(
-    name: str,
-    kind: ParamKind,
-    en: str,
-    zh: str,
-    unit: tuple[str, ...] = (),
-    *,
-    default: tuple[str, tuple[str, ...]] | None = None,
-    required: bool = True,
-    minimum: float | None = 0.0,
-    maximum: float | None = None,
-    choices: tuple[str, ...] = (),
-    fallback: float | None = None,
-    pct: float | None = None,
-) -> Param:
-    """A :class:`Param`; ``default`` is ``(library parameter, subject templates)`` and a
-    fraction is at most 1 unless a maximum is given."""
-    if kind == "fraction" and maximum is None:
-        maximum = 1.0
-    return Param(
-        name,
-        kind,
-        en,
-        zh,
-        unit=unit,
-        default=Default(default[0], default[1]) if default else None,
-        required=required,
-        minimum=minimum,
-        maximum=maximum,
-        choices=choices,
-        fallback=fallback,
-        uncertainty_pct=pct,
-    )
 
 
 SITE = param(

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from citycarbon.inventory.model import Category, Num, Values
+from citycarbon.inventory.model import Category, Num, Values, param
 from citycarbon.inventory.registry import register
-from citycarbon.inventory.waste._params import param
 
 __all__ = ["INCINERATED_WASTE", "INCINERATION", "incineration_co2"]
 

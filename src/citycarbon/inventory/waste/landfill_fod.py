@@ -27,6 +27,7 @@ from citycarbon.inventory.model import (
     Location,
     Num,
     Values,
+    param,
 )
 from citycarbon.inventory.registry import register
 from citycarbon.inventory.waste._params import (
@@ -41,7 +42,6 @@ from citycarbon.inventory.waste._params import (
     WASTE_TYPES,
     doc,
     landfill_subcategory,
-    param,
 )
 from citycarbon.inventory.waste.mass_balance import LANDFILL_MASS_BALANCE
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from citycarbon.inventory.model import Category, Num, Values
+from citycarbon.inventory.model import Category, Num, Values, param
 from citycarbon.inventory.registry import register
 from citycarbon.inventory.waste._params import (
     CH4_FRACTION,
@@ -25,7 +25,6 @@ from citycarbon.inventory.waste._params import (
     WASTE_TYPES,
     doc,
     landfill_subcategory,
-    param,
 )
 
 __all__ = ["LANDFILL_MASS_BALANCE", "landfill_ch4_potential", "mass_balance_landfill_ch4"]
