@@ -49,6 +49,19 @@ def test_accounting_quick_run_agrees(tmp_path: Path) -> None:
     assert any("DuckDB" in n for n in names)
 
 
+def test_mrv_quick_run_agrees(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = run("--quick", "--only", "mrv", "--json", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "== mrv: screening, recomputation, import (quick) ==" in done.stdout
+    assert "[PASS] vectorised and exact paths agree" in done.stdout
+    mrv = json.loads(out.read_text(encoding="utf-8"))["mrv"]
+    assert mrv["screening"]["agree"]
+    assert mrv["import"]["agree"]
+    assert mrv["recomputation"]["max_rel_diff"] <= 1e-9
+    assert len(mrv["goals"]) == 4
+
+
 def test_unknown_benchmark_is_refused() -> None:
     done = run("--only", "no_such_benchmark")
     assert done.returncode == 2

@@ -14,6 +14,7 @@ from citycarbon.cli import (  # noqa: F401  isort: skip
     inventory,
     inventory_demo,
     inventory_tools,
+    mrv,
     server,
     targets,
 )
