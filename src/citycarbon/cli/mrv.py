@@ -146,7 +146,8 @@ def _print_report(console: Console, report: AnnualReport, record: Mapping[str, A
     intensity = report.intensity
     if intensity is not None:
         console.print(
-            f"排放强度 Intensity: {plain(intensity.quantize(Decimal('0.000001')))} tCO2e/unit"
+            f"排放强度 Intensity: {plain(intensity.quantize(Decimal('0.000001')))} "
+            f"{report.intensity_unit}"
         )
 
 
@@ -172,6 +173,7 @@ def _enterprise_record(
         record["outputs"] = {k: plain(v) for k, v in report.outputs.items()}
         intensity = report.intensity
         record["intensity_tco2e_per_unit"] = None if intensity is None else plain(intensity)
+        record["intensity_unit"] = report.intensity_unit
         record["total_tco2e"] = figure(report.result.total.value, exact=exact)
     elif report.refusal is not None:
         record["refusal"] = refusal_records(report.refusal.errors)

@@ -150,6 +150,12 @@ class AnnualReport:
             return None
         return CONTEXT.divide(self.result.total.value, output)
 
+    @property
+    def intensity_unit(self) -> str:
+        """The unit of :attr:`intensity`: ``tCO2e/`` and the output's unit (``tCO2e/t``)."""
+        primary = primary_output(self.plan)
+        return f"tCO2e/{primary[2]}" if primary and primary[2] else "tCO2e/unit"
+
     def derivation(self, stream: str, field_name: str) -> Derivation:
         """The derivation of ``field_name`` of ``stream``."""
         for item in self.derivations:

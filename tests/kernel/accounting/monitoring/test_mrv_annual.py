@@ -52,6 +52,7 @@ def test_cement_plant_months_1_to_3_by_hand() -> None:
     assert report.outputs == {"clinker": Decimal(9000)}
     assert report.derivation("clinker", "output").value == 9000
     assert round(report.intensity or 0, 6) == Decimal("0.925056")
+    assert report.intensity_unit == "tCO2e/t"
     assert report.line_streams == ("coal", "power")
     # The ledger's only finding: coal doubled from January to February (a warning).
     assert [(f.code, f.severity, f.row) for f in report.findings] == [("jump", "warning", 6)]
