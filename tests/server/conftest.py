@@ -22,6 +22,7 @@ from django.apps import apps
 if not apps.ready:  # when pytest's configuration does not name the settings itself
     django.setup()
 
+from django.core.cache import cache as django_cache
 from django.test import Client
 from tests_server_support import PASSWORD
 
@@ -50,6 +51,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "browser: drives Debian's chromium through Playwright (run separately)"
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (``common.cache``): the database is rolled back
+    between tests, the per-process cache is not."""
+    django_cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -87,12 +88,55 @@ def test_serve_runs_gunicorn_with_the_application(tmp_path: Path) -> None:
         assert b'"name_zh": "\\u767b\\u5c01\\u5e02"' in body or "登封市".encode() in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/jurisdictions/", timeout=5) as r:
             page = r.read().decode()
-        # collectstatic ran: hashed, compressed asset names from the manifest
+        # collectstatic ran: hashed asset names from the manifest
         assert "/static/vendor/echarts/echarts.min." in page
         assert "/static/vendor/echarts/echarts.min.js" not in page
+        # … before the application was loaded, so the server finds what the page links to.
+        assets = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page)))
+        assert any(a.startswith("/static/citycarbon/site.") and a.endswith(".css") for a in assets)
+        assert any(a.startswith("/static/vendor/htmx/htmx.min.") for a in assets)
+        for asset in assets:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset}", timeout=5) as r:
+                assert r.status == 200, asset
+                assert len(r.read()) > 100, asset
     finally:
-        server.terminate()
+        output = _stop(server)
+    assert "citycarbon: static files collected" in output
+
+    # A second start with the same sources skips the collection.
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", RUN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/static/citycarbon/site.css")
+    finally:
+        output = _stop(server)
+    assert "citycarbon: serving on" in output
+    assert "static files collected" not in output
+
+
+def _wait_for(url: str) -> bytes:
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return bytes(r.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def _stop(server: subprocess.Popen[str]) -> str:
+    server.terminate()
+    try:
+        output, _ = server.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        output, _ = server.communicate()
+    return output

@@ -155,7 +155,9 @@ def test_management_command(db, tmp_path: Path) -> None:
 
 def test_api_list_and_detail(users, client_for) -> None:
     client = client_for("anonymous")
-    listed = client.get("/api/geo/jurisdictions").json()
+    page = client.get("/api/geo/jurisdictions").json()
+    assert (page["count"], page["page"], page["pages"]) == (15, 1, 1)
+    listed = page["items"]
     assert [item["code"] for item in listed][:3] == ["zhengzhou", "dengfeng", "xinmi"]
     assert listed[1] == {
         "code": "dengfeng",
@@ -167,6 +169,13 @@ def test_api_list_and_detail(users, client_for) -> None:
         "tile_col": 0,
         "tile_row": 3,
     }
+    second = client.get("/api/geo/jurisdictions?page=2&page_size=2").json()
+    assert (second["count"], second["page"], second["pages"]) == (15, 2, 8)
+    assert [item["code"] for item in second["items"]] == [item["code"] for item in listed[2:4]]
+    refused = client.get("/api/geo/jurisdictions?page=9&page_size=2")
+    assert refused.status_code == 404
+    assert refused.json()["field"] == "page"
+    assert client.get("/api/geo/jurisdictions?page_size=501").status_code == 422
     city = client.get("/api/geo/jurisdictions/zhengzhou").json()
     assert city["parent"] is None
     assert len(city["children"]) == 14

@@ -271,8 +271,11 @@ def test_schema_documents_the_common_refusals(demo: None, db: None) -> None:
     assert {} in operation["security"]
     error = operation["responses"]["422"]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/ErrorOut"}
-    listing = schema["paths"]["/api/geo/jurisdictions"]["get"]
-    assert "422" not in listing["responses"]  # no input, nothing to refuse
+    me = schema["paths"]["/api/me"]["get"]
+    assert "422" not in me["responses"]  # no input, nothing to refuse
+    listing = schema["paths"]["/api/geo/jurisdictions"]["get"]  # paginated: page, page_size
+    assert {p["name"] for p in listing["parameters"]} == {"page", "page_size"}
+    assert {"200", "404", "422"} <= set(listing["responses"])
     create = schema["paths"]["/api/tokens"]["post"]
     assert {"401", "403", "413", "422"} <= set(create["responses"])
     assert {} not in create["security"]  # signed-in browsers only

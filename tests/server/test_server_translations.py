@@ -32,3 +32,46 @@ def test_compiled_catalogue_matches_its_source(tmp_path: Path) -> None:
     fresh = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(LOCALE / "django.po")], check=True)
     assert _catalog(fresh) == _catalog(LOCALE / "django.mo")
+
+
+@pytest.mark.parametrize(
+    ("unit", "zh", "en"),
+    [
+        ("count", "个", ""),  # a count reads as a bare number in English
+        ("10^4 tce", "万吨标准煤", "10⁴ tce"),
+        ("tce", "吨标准煤", "tce"),
+        ("%", "%", "%"),
+        ("tCO2/MWh", "tCO2/MWh", "tCO2/MWh"),  # not listed: as written
+        ("", "", ""),
+    ],
+)
+def test_units_are_shown_in_the_active_language(unit: str, zh: str, en: str) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from citycarbon.server.common.choices import unit_label
+
+    template = Template("{% load citycarbon %}{{ unit|unit_label }}")
+    with translation.override("zh-hans"):
+        assert unit_label(unit) == zh
+        assert template.render(Context({"unit": unit})) == zh
+    with translation.override("en"):
+        assert unit_label(unit) == en
+
+
+def test_figures_and_states_are_shown_in_the_active_language() -> None:
+    from django.utils import translation
+
+    from citycarbon.server.common.templatetags.citycarbon import figure, state_label
+
+    with translation.override("zh-hans"):  # Django's zh-Hans: no thousands separator
+        assert [figure(v) for v in (483.9, 94_198_000.0, 0.123456, None)] == [
+            "483.9", "94198000", "0.1235", "—",
+        ]  # fmt: skip
+        assert str(state_label("published")) == "已发布"
+    with translation.override("en"):
+        assert [figure(v) for v in (483.9, 94_198_000.0, 7315.2)] == [
+            "483.9", "94,198,000", "7,315.2",
+        ]  # fmt: skip
+        assert str(state_label("published")) == "Published"
+        assert state_label("unknown") == "unknown"

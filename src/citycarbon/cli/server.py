@@ -65,7 +65,7 @@ def manage(args: tuple[str, ...]) -> None:
     "--collectstatic/--no-collectstatic",
     default=True,
     show_default=True,
-    help="collect static files (compressed, hashed) before starting",
+    help="collect static files (hashed) before starting, when they changed since the last run",
 )
 @click.option("--access-log/--no-access-log", default=False, help="log every request")
 def serve(
@@ -82,12 +82,16 @@ def serve(
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
-    from citycarbon.server.config.wsgi import application
+    from citycarbon.server.common.staticfiles import collect_static_if_changed
 
     if migrate:
         call_command("migrate", interactive=False, verbosity=1)
-    if collectstatic:
-        call_command("collectstatic", interactive=False, verbosity=0)
+    if collectstatic and collect_static_if_changed():
+        click.echo("citycarbon: static files collected")
+    # Only now load the application: WhiteNoise lists STATIC_ROOT once, when its middleware is
+    # built, so files collected after that would answer 404 until a restart.
+    from citycarbon.server.config.wsgi import application
+
     connections.close_all()  # never share a database connection across the fork
 
     options: dict[str, Any] = {

@@ -29,6 +29,29 @@ def _tile_texts(page: Any) -> list[str]:
     )
 
 
+#: The tile texts not inside a tile's box (a name too long for its tile overflows it).
+OUTSIDE_TILES = """container => {
+  const svg = container.querySelector('svg');
+  const boxes = [...svg.querySelectorAll('path')].map(p => p.getBoundingClientRect())
+    .filter(r => r.width > 20 && r.height > 20);
+  const inside = (t, r) =>
+    t.left >= r.left && t.right <= r.right && t.top >= r.top && t.bottom <= r.bottom;
+  return [...svg.querySelectorAll('text')]
+    .filter(t => !boxes.some(r => inside(t.getBoundingClientRect(), r)))
+    .map(t => t.textContent);
+}"""
+
+
+def _names_stay_inside_tiles_on_a_phone(page: Any) -> None:
+    """On a phone's width, 郑州新郑综合保税区（郑州航空港区） or "Economic development zone" is
+    wrapped and shrunk (at last cut) to stay inside its tile."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    _tile_texts(page)
+    assert page.eval_on_selector("[data-testid=tile-map]", OUTSIDE_TILES) == []
+    page.set_viewport_size(VIEWPORT)
+
+
 def test_office_and_official_in_two_languages(
     live_server: Any, users: dict[str, Any], browser: Any, screenshot_dir: Path
 ) -> None:
@@ -52,7 +75,9 @@ def test_office_and_official_in_two_languages(
         "[data-testid=tile-map] svg path", "nodes => nodes.filter(n => n.getAttribute('d')).length"
     )
     assert shapes >= 14
+    assert page.eval_on_selector("[data-testid=tile-map]", OUTSIDE_TILES) == []
     page.screenshot(path=str(screenshot_dir / "jurisdictions.zh.png"), full_page=True)
+    _names_stay_inside_tiles_on_a_phone(page)
 
     page.goto(f"{base}/audit/")
     assert page.locator("h1").inner_text() == "审计日志"
@@ -66,7 +91,9 @@ def test_office_and_official_in_two_languages(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Jurisdictions"
     assert "Dengfeng" in "".join(_tile_texts(page))
+    assert page.eval_on_selector("[data-testid=tile-map]", OUTSIDE_TILES) == []
     page.screenshot(path=str(screenshot_dir / "jurisdictions.en.png"), full_page=True)
+    _names_stay_inside_tiles_on_a_phone(page)
 
     page.click("form[action='/logout/'] button")
     page.wait_for_load_state("networkidle")

@@ -120,11 +120,24 @@ def test_office_compiles_sees_charts_and_drills_down_to_a_factor(
 
     # Compile Dengfeng 2012 from its page, with a Monte Carlo run: the progress fragment
     # advances stage by stage and then loads the result.
+    # Each advance is an hx-post outside any form: its CSRF token travels in the X-CSRFToken
+    # header that <body> passes down (hx-headers:inherited, htmx 4).
+    advances: list[tuple[int, str]] = []
+    page.on(
+        "response",
+        lambda r: (
+            advances.append((r.status, r.request.headers.get("x-csrftoken", "")))
+            if "/advance/" in r.url
+            else None
+        ),
+    )
     page.goto(f"{base}/inventories/{dengfeng_2012.pk}/")
     page.select_option("select[name=metric]", "AR5GWP100")
     page.select_option("select[name=iterations]", "10000")
     page.click("[data-testid=compile]")
     page.wait_for_selector("[data-testid=provenance]", timeout=30_000)
+    assert advances
+    assert all(status == 200 and len(token) >= 32 for status, token in advances), advances
     assert page.locator("[data-testid=metric]").inner_text() == "AR5GWP100"
     assert page.locator("[data-testid=factor-library]").inner_text() == "builtin@v1"
     _charts_drawn(page, ["sectors", "pareto", "uncertainty"])

@@ -11,13 +11,19 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 from openpyxl import load_workbook
 
+from citycarbon.inventory.model import SECTORS
 from citycarbon.server.inventory import selectors
 from citycarbon.server.inventory.models import InventoryRun
 from citycarbon.server.inventory.services import do_load_demo_inventories, do_request_compile
 
 pytestmark = pytest.mark.django_db
+
+
+def _in_order(item: tuple[str, Any]) -> int:
+    return SECTORS.index(item[0])
 
 
 def _sheet(response: Any) -> list[tuple[Any, ...]]:
@@ -146,3 +152,54 @@ def test_an_upload_with_a_bad_row_is_refused_naming_it(client_for, inventory_cou
     assert 'data-testid="form-refused"' in html
     assert "sheet categories.ippu.cement_clinker, row 1" in html
     assert inventory_counts() == before
+
+
+def test_the_jurisdiction_page_shows_the_latest_approved_or_published_inventory(
+    inventory, compiled, client_for
+) -> None:
+    """The targets app's jurisdiction page has an inventory slot; the inventory app fills it
+    with the latest approved or published inventory (a newer draft is not it), its totals
+    and direct emissions by sector, and links to the inventory pages — as the visitor may
+    see it."""
+    published = compiled(inventory("published", year=2012))
+    approved = compiled(inventory("approved", year=2013))
+    compiled(inventory("draft", year=2014))
+    url = "/targets/jurisdictions/dengfeng/"
+
+    def panel(persona: str) -> str:
+        client = client_for(persona)
+        client.cookies["citycarbon_language"] = "en"
+        html = client.get(url).content.decode()
+        start = html.index('data-testid="inventory-panel"')
+        return html[start : html.index("</section>", start)]
+
+    office = panel("office")  # sees approved work: 2013
+    assert "2013: " in office
+    assert f"/inventories/runs/{approved.pk}/" in office
+    assert f"/inventories/{approved.inventory_id}/" in office
+    assert "/inventories/jurisdictions/dengfeng/" in office
+    assert "2014" not in office  # the draft is not the latest approved or published
+    by_sector = approved.summary["by_sector_tco2e"]
+    assert by_sector  # the demonstration input has direct emissions
+    with translation.override("en"):
+        rows = [f"<td>{selectors.sector_name(s)}</td>" for s in SECTORS if s in by_sector]
+    for row, (_sector, tco2e) in zip(rows, sorted(by_sector.items(), key=_in_order), strict=True):
+        assert f'{row}<td class="number">{tco2e / 1e4:,.1f}</td>' in office
+    total = f"{approved.total_tco2e / 1e4:,.1f}"
+    assert f"2013: {total} × 10⁴ t CO2e including LUCF." in office
+    public = panel("anonymous")  # published work only: 2012
+    assert "2012: " in public
+    assert f"/inventories/runs/{published.pk}/" in public
+    assert f"/inventories/runs/{approved.pk}/" not in public
+    other = panel("other_official")  # Xinmi's official does not see Dengfeng's approved one
+    assert f"/inventories/runs/{published.pk}/" in other
+    assert "2013" not in other
+
+
+def test_the_panel_without_an_approved_inventory(inventory, compiled, client_for) -> None:
+    compiled(inventory("draft", year=2012))
+    client = client_for("office")
+    client.cookies["citycarbon_language"] = "en"
+    html = client.get("/targets/jurisdictions/dengfeng/").content.decode()
+    assert 'data-testid="inventory-panel"' in html
+    assert "No approved or published inventory yet." in html

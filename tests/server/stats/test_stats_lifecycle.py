@@ -246,3 +246,39 @@ def test_entry_form_saves_a_draft_and_shows_errors(
     )
     page = client.get(f"/statistics/{item.pk}/").content.decode()
     assert 'data-testid="statistic-submit"' in page
+
+
+def test_edit_form_changes_the_draft_without_posting_jurisdiction_or_year(
+    target_set: Any, client_for: Callable[[str], Any], domain_counts: Callable[[], Any]
+) -> None:
+    """The browser does not post the edit form's disabled jurisdiction and year: the record's
+    own are used, and only the figures change (energy 4 650 000 → 4 700 000 tce)."""
+    client = _english(client_for("own_official"))
+    created = client.post(
+        "/statistics/new/",
+        {"jurisdiction": "dengfeng", "year": "2010", "gdp_constant_cny_100m": "300",
+         "co2_t": "11700000", "energy_tce": "4650000"},
+    )  # fmt: skip
+    assert created.status_code == 302
+    item = Statistic.objects.get()
+    page = client.get(f"/statistics/{item.pk}/edit/").content.decode()
+    assert 'name="jurisdiction"' in page
+    assert "disabled" in page
+    before = domain_counts()
+    figures = {"gdp_constant_cny_100m": "300", "co2_t": "11700000", "energy_tce": "4700000"}
+    refused = client.post(f"/statistics/{item.pk}/edit/", {**figures, "energy_tce": "-1"})
+    assert refused.status_code == 200
+    assert "is negative; a quantity cannot be negative" in refused.content.decode()
+    assert "This field is required" not in refused.content.decode()
+    assert domain_counts() == before
+    done = client.post(f"/statistics/{item.pk}/edit/", figures, HTTP_HX_REQUEST="true")
+    assert done.status_code == 204
+    assert done["HX-Redirect"] == f"/statistics/{item.pk}/"
+    item.refresh_from_db()
+    assert (item.jurisdiction.code, item.year, item.version, item.energy_tce) == (
+        "dengfeng",
+        2010,
+        1,
+        4_700_000,
+    )
+    assert AuditEvent.objects.filter(action="lifecycle.update").count() == 1

@@ -182,7 +182,12 @@ def test_an_official_submits_the_office_approves_and_other_districts_stay_hidden
     assert page.locator("h1").inner_text() == "已拒绝"
     page.goto(f"{base}/statistics/{draft.pk}/")
     page.fill("[data-testid=ack-reason-gdp_growth]", "航空港区新工厂投产")
-    page.click("[data-testid=ack-gdp_growth]")  # HTMX swaps the warnings panel
+    with page.expect_response(lambda r: r.url.endswith("/acknowledge/")) as acknowledged:
+        page.click("[data-testid=ack-gdp_growth]")  # HTMX posts and swaps the warnings panel
+    # posted by htmx (not a page load), with the CSRF header <body> passes down
+    assert acknowledged.value.status == 200
+    assert acknowledged.value.request.headers.get("hx-request") == "true"
+    assert len(acknowledged.value.request.headers.get("x-csrftoken", "")) >= 32
     page.wait_for_selector("[data-testid=acknowledged]", timeout=15_000)
     page.screenshot(
         path=str(screenshot_dir / "statistic-warning-acknowledged.zh.png"), full_page=True

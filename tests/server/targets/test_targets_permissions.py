@@ -153,7 +153,9 @@ def test_who_sees_which_run(
     2011 statistics) only for those who see unpublished work; everyone else the published run,
     which holds 2010 only."""
     client = client_as(persona)
-    listed = client.get("/api/targets/runs").json()
+    page = client.get("/api/targets/runs").json()
+    listed = page["items"]
+    assert page["count"] == len(listed)
     bases = {item["basis"] for item in listed}
     current = client.get("/api/targets/runs/current").json()
     dashboard = client.get("/targets/").content.decode()

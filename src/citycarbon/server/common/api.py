@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from citycarbon.server.common import selectors, services
+from citycarbon.server.common import cache, selectors, services
 from citycarbon.server.common.auth import API_READ, API_WRITE, session_auth
 from citycarbon.server.common.errors import NotFoundError, ValidationFailedError
 from citycarbon.server.common.models import AccessToken, AuditEvent
-from citycarbon.server.common.roles import scope_kind_spec
 from citycarbon.server.common.schemas import (
     AuditPageOut,
     AuditQuery,
     ErrorOut,
     MeOut,
+    PageQuery,
     TokenCreatedOut,
     TokenCreateIn,
     TokenOut,
@@ -27,6 +31,80 @@ from citycarbon.server.common.schemas import (
 router = Router(tags=["common"])
 
 REFUSALS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: Set on a request whose answer is to be cached, read by ``config.api`` when it renders it.
+CACHE_KEY_ATTR = "_citycarbon_cache_key"
+
+
+def paginate(items: Sequence[Any], query: PageQuery, out: Callable[[Any], Any]) -> dict[str, Any]:
+    """One page of ``items`` (a queryset or a list) as ``{count, page, pages, items}``, each
+    item made by ``out``; a page past the last is refused (404)."""
+    paginator = Paginator(items, query.page_size)
+    try:
+        page = paginator.page(query.page)
+    except EmptyPage:
+        raise NotFoundError(_("No such page."), field="page", value=query.page) from None
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "items": [out(item) for item in page.object_list],
+    }
+
+
+def cached_read(*domains: str) -> Callable[[F], F]:
+    """Cache the JSON answer of a ``GET`` operation until one of ``domains`` changes, for
+    everyone with the caller's scope (:func:`selectors.scope_fingerprint`), per path, query
+    string and language. Put it under the router's decorator::
+
+        @router.get("/sets/{code}", response=TargetSetOut, auth=API_READ)
+        @cached_read("targets", "geo")
+        def get_set(request, code: str): ...
+
+    Only answers with status 200 are stored (``config.api`` stores the rendered body); the
+    operation must depend on the caller only through what their grants let them see.
+    """
+
+    def decorate(view: F) -> F:
+        what = f"api:{view.__module__}.{view.__qualname__}"
+        signature = inspect.signature(view, eval_str=True)
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not cache.enabled() or request.method != "GET":
+                return view(request, *args, **kwargs)
+            cache_key = cache.key(
+                what,
+                (request.path, sorted(request.GET.lists())),
+                domains,
+                scope=selectors.scope_fingerprint(request.user),
+            )
+            found = cache.lookup(cache_key)
+            if found is not None:
+                content_type, body = found
+                return HttpResponse(body, content_type=content_type)
+            setattr(request, CACHE_KEY_ATTR, cache_key)
+            return view(request, *args, **kwargs)
+
+        # ninja reads the parameters from the signature: the view's, with its annotations
+        # resolved where the view is defined.
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def store_answer(request: HttpRequest, response: HttpResponse) -> None:
+    """Store the rendered answer of an operation under :func:`cached_read` (status 200, not
+    larger than ``CITYCARBON_CACHE_MAX_BYTES``)."""
+    cache_key = getattr(request, CACHE_KEY_ATTR, None)
+    if cache_key is None or response.status_code != 200:
+        return
+    delattr(request, CACHE_KEY_ATTR)
+    body = response.content
+    if len(body) <= settings.CITYCARBON_CACHE_MAX_BYTES:
+        cache.store(cache_key, (response["Content-Type"], body))
 
 
 def _token_out(token: AccessToken) -> dict[str, Any]:
@@ -57,7 +135,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
                 "role": grant.role,
                 "scope_kind": grant.scope_kind,
                 "scope_id": grant.scope_id,
-                "scope": scope_kind_spec(grant.scope_kind).describe(grant.scope_id),
+                "scope": selectors.describe_scope(grant.scope_kind, grant.scope_id),
             }
             for grant in selectors.grants_for(user)
         ],

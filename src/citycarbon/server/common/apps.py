@@ -10,4 +10,6 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
-        from citycarbon.server.common import checks, signals  # noqa: F401  (registers them)
+        from citycarbon.server.common import cache, checks, signals  # noqa: F401  (registers them)
+
+        cache.connect_signals()

@@ -19,9 +19,14 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from citycarbon.server.common import cache
 from citycarbon.server.common.context import client_ip
 from citycarbon.server.common.models import AccessToken, User
-from citycarbon.server.common.selectors import READ_ONLY_ATTR, login_locked_until
+from citycarbon.server.common.selectors import (
+    GRANTS_CACHE_SECONDS,
+    READ_ONLY_ATTR,
+    login_locked_until,
+)
 from citycarbon.server.common.services import (
     TOKEN_PREFIX,
     do_clear_login_failures,
@@ -73,13 +78,28 @@ class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         if not token.startswith(TOKEN_PREFIX):
             raise AuthenticationError(401, "invalid token")
-        found = AccessToken.objects.select_related("user").filter(digest=hash_token(token)).first()
+        digest = hash_token(token)
+        # Cached until the common app's data change (a token revoked or created, a role
+        # assigned, a user changed: every such change renews its generation) or a minute has
+        # passed; expiry is checked on every request.
+        caching = cache.enabled()
+        cache_key = cache.key("common.token", digest, ("common",)) if caching else ""
+        found: AccessToken | None = cache.lookup(cache_key) if caching else None
+        if found is None:
+            found = AccessToken.objects.select_related("user").filter(digest=digest).first()
+            if found is not None and caching:
+                cache.store(cache_key, found, GRANTS_CACHE_SECONDS)
         if found is None or not found.is_active() or not found.user.is_active:
             raise AuthenticationError(401, "invalid, revoked or expired token")
         user = found.user
         setattr(user, READ_ONLY_ATTR, found.read_only)
         request.user = user
+        last_used = found.last_used_at
         touch_token(found)
+        if found.last_used_at != last_used and caching:
+            user.__dict__.pop(READ_ONLY_ATTR, None)  # stored without the request's marks
+            cache.store(cache_key, found, GRANTS_CACHE_SECONDS)
+            setattr(user, READ_ONLY_ATTR, found.read_only)
         return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Self
 
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,3 +99,34 @@ class AuditAction(Choices):
 
 
 register_actions(AuditAction)
+
+
+#: Units as the data spell them (the kernel's codes) → as a page shows them; docs/glossary.md.
+UNIT_LABELS: dict[str, Any] = {
+    "t": pgettext_lazy("unit", "t"),
+    "10^4 t": pgettext_lazy("unit", "10⁴ t"),
+    "tce": pgettext_lazy("unit", "tce"),
+    "10^4 tce": pgettext_lazy("unit", "10⁴ tce"),
+    "10^4 Nm3": pgettext_lazy("unit", "10⁴ Nm³"),
+    "10^4 kWh": pgettext_lazy("unit", "10⁴ kWh"),
+    "cny_100m": pgettext_lazy("unit", "10⁸ yuan"),
+}
+
+
+def unit_label(unit: str | None) -> str:
+    """A unit in the active language: ``count`` → 个 in Chinese and nothing in English (a
+    count reads as a bare number there), ``10^4 tce`` → 万吨标准煤 / 10⁴ tce; a unit not listed
+    is shown as written ("%", "tCO2/MWh")."""
+    if not unit:
+        return ""
+    if unit == "count":
+        shown = pgettext("unit: a number of places or things, such as parks (个)", "count")
+        return "" if shown == "count" else shown
+    return str(UNIT_LABELS.get(unit, unit))
+
+
+def localised(zh: str, en: str | None) -> str:
+    """The Chinese or the English name of a thing, by the active language (Chinese when there
+    is no English)."""
+    language = get_language() or "zh-hans"
+    return zh if language.startswith("zh") or not en else en

@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from citycarbon.server.common.models import AuditEvent
-from citycarbon.server.common.roles import role_spec, scope_kind_spec
-from citycarbon.server.common.selectors import grants_for, has_perm, perm_for
+from citycarbon.server.common.roles import role_spec
+from citycarbon.server.common.selectors import describe_scope, grants_for, has_perm, perm_for
 
 #: (url name, label, permission or None for everyone) — apps add theirs as they arrive.
 NAVIGATION: list[tuple[str, Any, str | None]] = [
@@ -37,7 +37,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             if grant.scope_kind == "global" and grant.role == "public":
                 continue
             spec = role_spec(grant.role)
-            scope = scope_kind_spec(grant.scope_kind).describe(grant.scope_id)
+            scope = describe_scope(grant.scope_kind, grant.scope_id)
             roles.append({"role": spec.label, "scope": scope})
     language = get_language() or settings.LANGUAGE_CODE
     other = [(code, name) for code, name in settings.LANGUAGES if code != language]

@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from citycarbon.server.common import context
+from citycarbon.server.common import cache, context
 from citycarbon.server.common.errors import DomainError
 
 __all__ = [
+    "CacheGenerationsMiddleware",
     "DomainErrorMiddleware",
     "LocaleMiddleware",
     "NullCharacterMiddleware",
@@ -51,6 +52,18 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = meta.request_id
         return response
+
+
+class CacheGenerationsMiddleware:
+    """Read the data generations (:mod:`citycarbon.server.common.cache`) at most once per
+    request, on first use."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with cache.request_generations():
+            return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

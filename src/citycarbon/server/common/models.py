@@ -19,6 +19,7 @@ from citycarbon.server.common.errors import ImmutableRecordError
 __all__ = [
     "AccessToken",
     "AuditEvent",
+    "DataGeneration",
     "LoginFailure",
     "RoleAssignment",
     "User",
@@ -172,6 +173,29 @@ class LoginFailure(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("username", "ip"), name="common_login_failure_once"),
         )
+
+
+class DataGeneration(models.Model):
+    """A new generation of one domain's data (an app label: ``geo``, ``targets`` …).
+
+    A row is added in the transaction of every change to the domain's data
+    (:func:`citycarbon.server.common.cache.bump`); the domain's current generation is the
+    ``stamp`` of its newest row. Rows are only added (older rows of a domain are deleted after
+    the commit), so writers never wait for one another because of the cache. The stamp is
+    random, not counted: a rolled-back or restored database never brings back a generation
+    already used in a cache key.
+    """
+
+    domain = models.CharField(max_length=100)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("data generation")
+        verbose_name_plural = _("data generations")
+        indexes = (models.Index(fields=("domain", "id"), name="common_generation_domain"),)
+
+    def __str__(self) -> str:
+        return f"{self.domain}@{self.stamp}"
 
 
 class VersionedRecord(models.Model):

@@ -6,7 +6,9 @@ everything). A role grants permissions, named like Django's ``app_label.action_m
 (``geo.view_jurisdiction``, ``stats.submit_statistic``), by shell-style patterns with
 exceptions. Later apps add their roles (enterprise reporter, verifier, market participant …) and
 scope kinds (enterprise, verifier organisation …) with :func:`register_role` and
-:func:`register_scope_kind` from their ``AppConfig.ready``; nothing here changes.
+:func:`register_scope_kind` from their ``AppConfig.ready``, and may narrow a role over their
+own permissions with :func:`restrict_role` (the city's enterprise register is read-only to
+district officials); nothing here changes.
 
 Everyone, signed in or not, also holds the public role over everything: published records
 and public reference data can be read by all.
@@ -15,7 +17,7 @@ and public reference data can be read by all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -28,6 +30,7 @@ __all__ = [
     "action_of",
     "register_role",
     "register_scope_kind",
+    "restrict_role",
     "role_spec",
     "roles",
     "scope_kind_spec",
@@ -69,6 +72,9 @@ class ScopeKindSpec:
     kind: str
     expand: Callable[[int], frozenset[int]] | None
     describe: Callable[[int], str] = field(default=lambda scope_id: str(scope_id))
+    #: The domains (app labels) whose data ``expand`` reads: its results are cached until one
+    #: of them changes (none: computed once per request).
+    domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,18 @@ def register_role(spec: RoleSpec) -> None:
     if existing is not None and existing != spec:
         raise ValueError(f"role {spec.role!r} is already registered differently")
     _ROLES[spec.role] = spec
+
+
+def restrict_role(role: str, denies: Iterable[str]) -> None:
+    """Deny a registered role more permissions (patterns such as ``"mrv.add_*"``).
+
+    An app calls it from its ``AppConfig.ready`` for its own permissions only, e.g. to keep its
+    records read-only to a role whose grants would otherwise reach them. Idempotent.
+    """
+    spec = role_spec(role)
+    added = tuple(dict.fromkeys(p for p in denies if p not in spec.denies))
+    if added:
+        _ROLES[role] = replace(spec, denies=(*spec.denies, *added))
 
 
 def register_scope_kind(spec: ScopeKindSpec) -> None:

@@ -13,10 +13,40 @@ __all__ = [
     "ErrorOut",
     "GrantOut",
     "MeOut",
+    "PageOut",
+    "PageQuery",
     "TokenCreateIn",
     "TokenCreatedOut",
     "TokenOut",
 ]
+
+
+#: Items per page of an API list when the caller does not say.
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class PageQuery(Schema):
+    """The page of a list endpoint: ``page`` (from 1) and ``page_size`` (1 to 500, 50 by
+    default). A page past the last is refused with 404 (the first page of an empty list is
+    empty)."""
+
+    page: int = Field(1, ge=1, description="page number, from 1")
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"items per page (at most {MAX_PAGE_SIZE})",
+    )
+
+
+class PageOut(Schema):
+    """One page of a list: the items, their total ``count``, the ``page`` and the number of
+    ``pages``. Each list endpoint extends it with its ``items``."""
+
+    count: int
+    page: int
+    pages: int
 
 
 class ErrorItemOut(Schema):

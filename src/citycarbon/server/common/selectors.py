@@ -9,7 +9,8 @@ rule to one instance without a query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeAlias, TypeVar
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from citycarbon.server.common import cache
 from citycarbon.server.common.choices import LifecycleState
 from citycarbon.server.common.errors import NotFoundError, PermissionDeniedError
 from citycarbon.server.common.models import (
@@ -36,22 +38,30 @@ __all__ = [
     "AuditFilter",
     "assignments_of",
     "audit_events",
+    "cached_for",
     "can",
+    "describe_scope",
     "get_visible",
     "grants_for",
     "has_perm",
     "login_locked_until",
     "perm_for",
     "require",
+    "scope_fingerprint",
     "scoped",
     "tokens_of",
 ]
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 AnyUser: TypeAlias = User | AnonymousUser
 
 _GRANTS_ATTR = "_citycarbon_grants"
 _EXPANSIONS_ATTR = "_citycarbon_scope_expansions"
+_FINGERPRINT_ATTR = "_citycarbon_scope_fingerprint"
+#: Role assignments and scope expansions are cached (keyed by the generations they read) for
+#: at most this long, so even a change made behind the services' back is seen within it.
+GRANTS_CACHE_SECONDS = 60
 #: Set on a user authenticated by a read-only access token (by ``common.auth``).
 READ_ONLY_ATTR = "_citycarbon_read_only"
 
@@ -71,9 +81,16 @@ def grants_for(user: AnyUser | None) -> tuple[Grant, ...]:
         return cached
     read_only = bool(getattr(user, READ_ONLY_ATTR, False))
     grants: list[Grant] = []
-    for role, kind, scope_id in RoleAssignment.objects.filter(user=user).values_list(
-        "role", "scope_kind", "scope_id"
-    ):
+    assigned = cache.cached(
+        "common.assignments",
+        user.pk,
+        ("common",),
+        lambda: list(
+            RoleAssignment.objects.filter(user=user).values_list("role", "scope_kind", "scope_id")
+        ),
+        timeout=GRANTS_CACHE_SECONDS,
+    )
+    for role, kind, scope_id in assigned:
         try:
             role_spec(role)
             scope_kind_spec(kind)
@@ -88,7 +105,7 @@ def grants_for(user: AnyUser | None) -> tuple[Grant, ...]:
 
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached grants (after the user's role assignments changed)."""
-    for attr in (_GRANTS_ATTR, _EXPANSIONS_ATTR):
+    for attr in (_GRANTS_ATTR, _EXPANSIONS_ATTR, _FINGERPRINT_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -110,8 +127,72 @@ def _expand(user: AnyUser | None, grant: Grant) -> frozenset[int] | None:
         if user is not None and user.is_authenticated:
             setattr(user, _EXPANSIONS_ATTR, memo)
     if key not in memo:
-        memo[key] = spec.expand(grant.scope_id)
+        expand = spec.expand
+        if spec.domains:
+            memo[key] = cache.cached(
+                "common.scope",
+                key,
+                spec.domains,
+                lambda: expand(grant.scope_id),
+                timeout=GRANTS_CACHE_SECONDS,
+            )
+        else:
+            memo[key] = expand(grant.scope_id)
     return memo[key]
+
+
+def describe_scope(kind: str, scope_id: int) -> str:
+    """The name of a scope (``郑州市``), cached until the data it is read from change."""
+    spec = scope_kind_spec(kind)
+    if not spec.domains:
+        return str(spec.describe(scope_id))
+    return cache.cached(
+        "common.scope_name",
+        (kind, scope_id),
+        spec.domains,
+        lambda: str(spec.describe(scope_id)),
+        timeout=GRANTS_CACHE_SECONDS,
+    )
+
+
+def scope_fingerprint(user: AnyUser | None) -> str:
+    """What the user may see and do, as a short key: their grants with the ids each scope
+    covers. Users with the same roles over the same jurisdictions have the same fingerprint
+    (and share cached values); nothing of the user themself is in it."""
+    cached_value: str | None = getattr(user, _FINGERPRINT_ATTR, None)
+    if cached_value is not None:
+        return cached_value
+    parts = sorted(
+        repr(
+            (
+                grant.role,
+                grant.scope_kind,
+                grant.read_only,
+                None if (ids := _expand(user, grant)) is None else sorted(ids),
+            )
+        )
+        for grant in grants_for(user)
+    )
+    found = hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+    if user is not None and user.is_authenticated:
+        setattr(user, _FINGERPRINT_ATTR, found)
+    return found
+
+
+def cached_for(
+    user: AnyUser | None,
+    what: str,
+    args: Any,
+    domains: Iterable[str],
+    compute: Callable[[], T],
+    *,
+    timeout: int | None = None,
+) -> T:
+    """``compute()`` for what ``user`` may see, cached for everyone with the same scope until
+    one of ``domains`` changes (:func:`citycarbon.server.common.cache.cached`)."""
+    return cache.cached(
+        what, args, domains, compute, scope=scope_fingerprint(user), timeout=timeout
+    )
 
 
 def _scope_lookups(model: type[Model]) -> dict[str, str] | None:

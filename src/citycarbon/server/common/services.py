@@ -26,7 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citycarbon.server.common import context
+from citycarbon.server.common import cache, context
 from citycarbon.server.common.choices import AuditAction, LifecycleState
 from citycarbon.server.common.errors import (
     ConflictError,
@@ -108,7 +108,10 @@ def record_event(
     after: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Write one audit event. Must run inside the transaction of the change it records."""
+    """Write one audit event. Must run inside the transaction of the change it records.
+
+    Renews the generation of the object's domain in the same transaction
+    (:mod:`citycarbon.server.common.cache`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the transaction of their change")
     if obj is not None:
@@ -116,7 +119,7 @@ def record_event(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     meta = context.current()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "system",
         action=action,
@@ -129,6 +132,9 @@ def record_event(
         request_id=meta.request_id,
         ip=meta.ip,
     )
+    # Cached values read from this domain are computed afresh once the change commits.
+    cache.bump(cache.domain_of(object_type))
+    return event
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:

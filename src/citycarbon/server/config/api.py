@@ -34,6 +34,7 @@ from ninja.types import DictStrAny
 
 from citycarbon import __version__
 from citycarbon.server.common.api import router as common_router
+from citycarbon.server.common.api import store_answer
 from citycarbon.server.common.auth import public_auth
 from citycarbon.server.common.errors import DomainError
 from citycarbon.server.common.schemas import ErrorOut
@@ -92,7 +93,22 @@ class CityCarbonOpenAPISchema(OpenAPISchema):
 
 class CityCarbonAPI(NinjaAPI):
     """NinjaAPI that keeps the refused input of each validation error (ninja drops it), so
-    every refusal can name the field *and* the value, and documents the common refusals."""
+    every refusal can name the field *and* the value, documents the common refusals, and
+    stores the answers of operations under ``common.api.cached_read``."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        store_answer(request, response)
+        return response
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None

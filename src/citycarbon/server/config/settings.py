@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "citycarbon.server.common.middleware.RequestContextMiddleware",
+    "citycarbon.server.common.middleware.CacheGenerationsMiddleware",
     "citycarbon.server.common.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +132,9 @@ def _databases() -> dict[str, Any]:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": sqlite_path,
+            # One connection per server thread, kept between requests (as for PostgreSQL):
+            # no reopening the file and re-running the PRAGMAs on every request.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # IMMEDIATE: a writing transaction takes the write lock when it starts, so two
                 # gunicorn workers never deadlock upgrading read locks.
@@ -144,6 +148,27 @@ def _databases() -> dict[str, Any]:
 
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _caches() -> dict[str, Any]:
+    backend = env_str("CITYCARBON_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
+    config: dict[str, Any] = {
+        "BACKEND": backend,
+        "LOCATION": env_str("CITYCARBON_CACHE_LOCATION", "citycarbon"),
+        "TIMEOUT": env_int("CITYCARBON_CACHE_TIMEOUT", 60 * 60),
+    }
+    if backend.endswith(".LocMemCache"):
+        config["OPTIONS"] = {"MAX_ENTRIES": env_int("CITYCARBON_CACHE_MAX_ENTRIES", 2000)}
+    return {"default": config}
+
+
+#: Computed pages parts and API answers, keyed by the data generations they were read from
+#: (``common.cache``): per process by default; any Django cache backend may be named.
+CACHES = _caches()
+#: ``CITYCARBON_CACHE=0``: compute everything on every request.
+CITYCARBON_CACHE = env_bool("CITYCARBON_CACHE", True)
+#: API answers larger than this are not cached.
+CITYCARBON_CACHE_MAX_BYTES = env_int("CITYCARBON_CACHE_MAX_BYTES", 1024 * 1024)
 
 AUTH_USER_MODEL = "common.User"
 AUTHENTICATION_BACKENDS = ["citycarbon.server.common.auth.ThrottledModelBackend"]

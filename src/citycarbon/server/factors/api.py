@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from citycarbon.server.common import services as common
-from citycarbon.server.common.api import REFUSALS
+from citycarbon.server.common.api import REFUSALS, cached_read, paginate
 from citycarbon.server.common.auth import API_READ, API_WRITE
 from citycarbon.server.common.errors import NotFoundError
-from citycarbon.server.common.schemas import ErrorOut
+from citycarbon.server.common.schemas import ErrorOut, PageQuery
 from citycarbon.server.factors import selectors, services
 from citycarbon.server.factors.models import FactorRow, FactorSet
 from citycarbon.server.factors.schemas import (
@@ -24,6 +24,7 @@ from citycarbon.server.factors.schemas import (
     FactorRowQuery,
     FactorSetCreateIn,
     FactorSetOut,
+    FactorSetPageOut,
     FactorSetReasonIn,
 )
 from citycarbon.server.geo import selectors as geo_selectors
@@ -56,10 +57,11 @@ def row_out(row: FactorRow) -> dict[str, Any]:
     return row.as_data()
 
 
-@router.get("/sets", response=list[FactorSetOut], auth=API_READ)
-def list_factor_sets(request: HttpRequest) -> list[dict[str, Any]]:
-    """Every factor set version the caller may see (the public: published ones)."""
-    return [set_out(item) for item in selectors.factor_sets(request.user)]
+@router.get("/sets", response={200: FactorSetPageOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read("factors", "geo")
+def list_factor_sets(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """Every factor set version the caller may see (the public: published ones), paginated."""
+    return paginate(selectors.factor_sets(request.user), query, set_out)
 
 
 @router.post("/sets", response={201: FactorSetOut, **WRITE_REFUSALS}, auth=API_WRITE)
@@ -83,11 +85,13 @@ def create_factor_set(request: HttpRequest, payload: FactorSetCreateIn) -> Statu
 
 
 @router.get("/sets/{set_id}", response={200: FactorSetOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read("factors", "geo")
 def get_factor_set(request: HttpRequest, set_id: int) -> dict[str, Any]:
     return set_out(selectors.factor_set(request.user, set_id))
 
 
 @router.get("/sets/{set_id}/rows", response={200: FactorRowPageOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read("factors", "geo")
 def list_factor_rows(
     request: HttpRequest, set_id: int, query: Query[FactorRowQuery]
 ) -> dict[str, Any]:
@@ -120,6 +124,7 @@ def list_factor_rows(
     response={200: FactorRowOut, **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read("factors", "geo")
 def get_factor_row(request: HttpRequest, set_id: int, factor_id: str) -> dict[str, Any]:
     item = selectors.factor_set(request.user, set_id)
     return row_out(selectors.factor_row(item, factor_id))
@@ -212,6 +217,7 @@ def correct_factor_set(
     response={200: FactorComparisonOut, **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read("factors", "geo")
 def compare_factor_sets(request: HttpRequest, old_id: int, new_id: int) -> dict[str, Any]:
     """Rows added, removed and changed from one version (or set) to another, with the old and
     new values."""

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from citycarbon.server.common.schemas import PageOut
+
 __all__ = [
     "FactorComparisonOut",
     "FactorRowChangeOut",
@@ -15,6 +17,7 @@ __all__ = [
     "FactorRowQuery",
     "FactorSetCreateIn",
     "FactorSetOut",
+    "FactorSetPageOut",
     "FactorSetReasonIn",
 ]
 
@@ -60,6 +63,10 @@ class FactorRowIn(Schema):
     source: str = Field(..., max_length=2000)
     status: str = Field(..., max_length=8)
     note: str = Field("", max_length=4000)
+
+
+class FactorSetPageOut(PageOut):
+    items: list[FactorSetOut]
 
 
 class FactorRowOut(Schema):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router
+from typing import Any
 
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from citycarbon.server.common.api import cached_read, paginate
 from citycarbon.server.common.auth import API_READ
-from citycarbon.server.common.schemas import ErrorOut
+from citycarbon.server.common.schemas import ErrorOut, PageQuery
 from citycarbon.server.geo import selectors
 from citycarbon.server.geo.models import Jurisdiction
-from citycarbon.server.geo.schemas import JurisdictionDetailOut, JurisdictionOut
+from citycarbon.server.geo.schemas import JurisdictionDetailOut, JurisdictionPageOut
 
 router = Router(tags=["geo"])
 
@@ -27,15 +30,17 @@ def _out(item: Jurisdiction) -> dict[str, object]:
     }
 
 
-@router.get("/jurisdictions", response=list[JurisdictionOut], auth=API_READ)
-def list_jurisdictions(request: HttpRequest) -> list[dict[str, object]]:
-    """Every jurisdiction, parents before children in display order."""
-    return [_out(item) for item in selectors.jurisdictions(request.user)]
+@router.get("/jurisdictions", response={200: JurisdictionPageOut, 404: ErrorOut}, auth=API_READ)
+@cached_read("geo")
+def list_jurisdictions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """Every jurisdiction, parents before children in display order (paginated)."""
+    return paginate(selectors.jurisdictions(request.user), query, _out)
 
 
 @router.get(
     "/jurisdictions/{code}", response={200: JurisdictionDetailOut, 404: ErrorOut}, auth=API_READ
 )
+@cached_read("geo")
 def get_jurisdiction(request: HttpRequest, code: str) -> dict[str, object]:
     """One jurisdiction with the codes of its children."""
     item = selectors.jurisdiction(request.user, code)

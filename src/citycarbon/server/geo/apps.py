@@ -22,5 +22,6 @@ class GeoConfig(AppConfig):
                 kind=ScopeKind.JURISDICTION.value,
                 expand=subtree_ids,
                 describe=describe_jurisdiction,
+                domains=("geo",),
             )
         )

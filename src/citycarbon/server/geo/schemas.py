@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ninja import Schema
 
-__all__ = ["JurisdictionDetailOut", "JurisdictionOut"]
+from citycarbon.server.common.schemas import PageOut
+
+__all__ = ["JurisdictionDetailOut", "JurisdictionOut", "JurisdictionPageOut"]
 
 
 class JurisdictionOut(Schema):
@@ -20,3 +22,7 @@ class JurisdictionOut(Schema):
 
 class JurisdictionDetailOut(JurisdictionOut):
     children: list[str]
+
+
+class JurisdictionPageOut(PageOut):
+    items: list[JurisdictionOut]

@@ -6,10 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from citycarbon.server.common.excel import table_workbook, xlsx_response
+from citycarbon.server.common.selectors import cached_for
 from citycarbon.server.geo import selectors
 from citycarbon.server.geo.choices import JurisdictionKind
 from citycarbon.server.geo.models import Jurisdiction
@@ -41,17 +44,17 @@ def _tiles(items: list[Jurisdiction]) -> list[dict[str, Any]]:
     ]
 
 
-def jurisdiction_list(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.jurisdictions(request.user))
+def _list_parts(user: Any) -> tuple[list[dict[str, Any]], str]:
+    """The tiles and the rendered body of the list (``geo/_jurisdiction_list.html``)."""
+    items = list(selectors.jurisdictions(user))
     tiles = _tiles(items)
     legend = [
         {"label": kind.label, "colour": KIND_COLOURS[kind]}
         for kind in JurisdictionKind
         if any(tile["kind"] == kind.value for tile in tiles)
     ]
-    return render(
-        request,
-        "geo/jurisdiction_list.html",
+    body = render_to_string(
+        "geo/_jurisdiction_list.html",
         {
             "items": items,
             "roots": [item for item in items if item.parent_id is None],
@@ -59,12 +62,36 @@ def jurisdiction_list(request: HttpRequest) -> HttpResponse:
             "legend": legend,
         },
     )
+    return tiles, body
+
+
+def jurisdiction_list(request: HttpRequest) -> HttpResponse:
+    """The jurisdictions with the tile map (the body cached until the jurisdictions change)."""
+    tiles, body = cached_for(
+        request.user, "geo.jurisdiction_list", None, ("geo",), lambda: _list_parts(request.user)
+    )
+    # The body was rendered by Django's escaping templates (and cached as a plain string).
+    return render(request, "geo/jurisdiction_list.html", {"tiles": tiles, "body": mark_safe(body)})
+
+
+def _detail_parts(user: Any, code: str) -> tuple[str, str]:
+    """The title and the rendered body of a jurisdiction's page (404 when hidden or unknown:
+    nothing is cached then)."""
+    item = selectors.jurisdiction(user, code)
+    children = list(selectors.children_of(user, item))
+    body = render_to_string("geo/_jurisdiction_detail.html", {"item": item, "children": children})
+    return item.name, body
 
 
 def jurisdiction_detail(request: HttpRequest, code: str) -> HttpResponse:
-    item = selectors.jurisdiction(request.user, code)
-    children = list(selectors.children_of(request.user, item))
-    return render(request, "geo/jurisdiction_detail.html", {"item": item, "children": children})
+    """One jurisdiction and its sub-jurisdictions (cached until the jurisdictions change)."""
+    title, body = cached_for(
+        request.user, "geo.jurisdiction", code, ("geo",), lambda: _detail_parts(request.user, code)
+    )
+    # The body was rendered by Django's escaping templates (and cached as a plain string).
+    return render(
+        request, "geo/jurisdiction_detail.html", {"title": title, "body": mark_safe(body)}
+    )
 
 
 def jurisdiction_export(request: HttpRequest) -> HttpResponse:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from citycarbon.server.common import services as common
-from citycarbon.server.common.api import REFUSALS
+from citycarbon.server.common.api import REFUSALS, cached_read, paginate
 from citycarbon.server.common.auth import API_READ, API_WRITE
 from citycarbon.server.common.errors import ValidationFailedError
-from citycarbon.server.common.schemas import ErrorOut
+from citycarbon.server.common.schemas import ErrorOut, PageQuery
 from citycarbon.server.factors import selectors as factor_selectors
 from citycarbon.server.factors.api import row_out
 from citycarbon.server.geo import selectors as geo_selectors
@@ -24,9 +24,11 @@ from citycarbon.server.inventory.schemas import (
     InventoryCompileIn,
     InventoryIn,
     InventoryOut,
+    InventoryPageOut,
     InventoryReasonIn,
     InventoryRecalculationOut,
     InventoryRunOut,
+    InventoryRunPageOut,
     InventorySeriesOut,
 )
 
@@ -35,13 +37,13 @@ READ_REFUSALS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
 WRITE_REFUSALS: dict[int, Any] = {**REFUSALS, 409: ErrorOut}
 
 
-class InventoryQuery(Schema):
+class InventoryQuery(PageQuery):
     jurisdiction: str = ""
     year: int | None = None
     state: str = ""
 
 
-class InventoryRunQuery(Schema):
+class InventoryRunQuery(PageQuery):
     inventory: int | None = None
     jurisdiction: str = ""
 
@@ -63,7 +65,8 @@ def inventory_out(item: Inventory) -> dict[str, Any]:
     }
 
 
-def run_out(item: InventoryRun) -> dict[str, Any]:
+def run_list_out(item: InventoryRun) -> dict[str, Any]:
+    """A compilation for a list (``InventoryRunListOut``)."""
     return {
         "id": item.pk,
         "inventory": item.inventory_id,
@@ -87,6 +90,13 @@ def run_out(item: InventoryRun) -> dict[str, Any]:
         "finished_at": item.finished_at,
         "total_tco2e": item.total_tco2e,
         "total_without_lucf_tco2e": item.total_without_lucf_tco2e,
+    }
+
+
+def run_out(item: InventoryRun) -> dict[str, Any]:
+    """A compilation with its summary and refusals (``InventoryRunOut``)."""
+    return {
+        **run_list_out(item),
         "summary": item.summary or {},
         "errors": list(item.errors) if "errors" not in item.get_deferred_fields() else [],
     }
@@ -95,9 +105,10 @@ def run_out(item: InventoryRun) -> dict[str, Any]:
 # --- inventories -----------------------------------------------------------------------------
 
 
-@router.get("/inventories", response=list[InventoryOut], auth=API_READ)
-def list_inventories(request: HttpRequest, query: Query[InventoryQuery]) -> list[dict[str, Any]]:
-    """Inventory versions the caller may see (the public: published ones)."""
+@router.get("/inventories", response={200: InventoryPageOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read("inventory", "geo")
+def list_inventories(request: HttpRequest, query: Query[InventoryQuery]) -> dict[str, Any]:
+    """Inventory versions the caller may see (the public: published ones), paginated."""
     qs = selectors.inventories(request.user)
     if query.jurisdiction:
         qs = qs.filter(jurisdiction__code=query.jurisdiction)
@@ -105,7 +116,7 @@ def list_inventories(request: HttpRequest, query: Query[InventoryQuery]) -> list
         qs = qs.filter(year=query.year)
     if query.state:
         qs = qs.filter(state=query.state)
-    return [inventory_out(item) for item in qs]
+    return paginate(qs, query, inventory_out)
 
 
 @router.post("/inventories", response={201: InventoryOut, **WRITE_REFUSALS}, auth=API_WRITE)
@@ -127,6 +138,7 @@ def create_inventory(request: HttpRequest, payload: InventoryIn) -> Status[dict[
 @router.get(
     "/inventories/{inventory_id}", response={200: InventoryOut, **READ_REFUSALS}, auth=API_READ
 )
+@cached_read("inventory", "geo")
 def get_inventory(request: HttpRequest, inventory_id: int) -> dict[str, Any]:
     return inventory_out(selectors.inventory(request.user, inventory_id))
 
@@ -136,6 +148,7 @@ def get_inventory(request: HttpRequest, inventory_id: int) -> dict[str, Any]:
     response={200: dict[str, Any], **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read("inventory", "geo")
 def get_inventory_form(request: HttpRequest, inventory_id: int) -> dict[str, Any]:
     """The stored input form, as given (the engine's JSON form)."""
     form: dict[str, Any] = selectors.inventory(request.user, inventory_id).form
@@ -250,26 +263,28 @@ def compile_inventory(
 # --- compilations ----------------------------------------------------------------------------
 
 
-@router.get("/runs", response={200: list[InventoryRunOut], **READ_REFUSALS}, auth=API_READ)
-def list_inventory_runs(
-    request: HttpRequest, query: Query[InventoryRunQuery]
-) -> list[dict[str, Any]]:
-    """Compilations the caller may see, newest first (at most 500)."""
+@router.get("/runs", response={200: InventoryRunPageOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read(*selectors.DOMAINS)
+def list_inventory_runs(request: HttpRequest, query: Query[InventoryRunQuery]) -> dict[str, Any]:
+    """Compilations the caller may see, newest first, paginated (each without its summary:
+    ``/runs/{run_id}``)."""
     qs = selectors.runs(request.user)
     if query.inventory is not None:
         qs = qs.filter(inventory=query.inventory)
     if query.jurisdiction:
         qs = qs.filter(inventory__jurisdiction__code=query.jurisdiction)
-    return [run_out(item) for item in qs[:500]]
+    return paginate(qs, query, run_list_out)
 
 
 @router.get("/runs/{run_id}", response={200: InventoryRunOut, **READ_REFUSALS}, auth=API_READ)
+@cached_read(*selectors.DOMAINS)
 def get_inventory_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """A compilation: provenance, status, totals and summary."""
     return run_out(selectors.run(request.user, run_id))
 
 
 @router.get("/runs/{run_id}/result", response={200: dict[str, Any], **READ_REFUSALS}, auth=API_READ)
+@cached_read(*selectors.DOMAINS)
 def get_inventory_run_result(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """The whole result as the engine gave it (``InventoryResult.as_dict()``), with the key
     categories, Approach 1 and Monte Carlo uncertainty."""
@@ -284,6 +299,7 @@ def get_inventory_run_result(request: HttpRequest, run_id: int) -> dict[str, Any
     response={200: InventoryCategoryOut, **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read(*selectors.DOMAINS)
 def get_inventory_run_category(
     request: HttpRequest, run_id: int, category_id: str
 ) -> dict[str, Any]:
@@ -316,6 +332,7 @@ def get_inventory_run_category(
     response={200: InventoryRecalculationOut, **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read(*selectors.DOMAINS)
 def compare_inventory_runs(request: HttpRequest, old_id: int, new_id: int) -> dict[str, Any]:
     """Recalculation differences per category from one compilation to another."""
     old = selectors.run(request.user, old_id)
@@ -338,12 +355,13 @@ def compare_inventory_runs(request: HttpRequest, old_id: int, new_id: int) -> di
     response={200: InventorySeriesOut, **READ_REFUSALS},
     auth=API_READ,
 )
+@cached_read(*selectors.DOMAINS)
 def get_inventory_series(request: HttpRequest, code: str, scope: str = "ceads") -> dict[str, Any]:
     """A jurisdiction's yearly figures (the current compilation of each year) and, for a city,
     the comparison with the CEADs city series in ``scope`` (``ceads`` or ``energy``)."""
     jurisdiction = geo_selectors.jurisdiction(request.user, code)
     current = selectors.current_runs(request.user, jurisdiction)
-    comparison = selectors.ceads_comparison(request.user, jurisdiction, scope)
+    comparison = selectors.ceads_comparison(request.user, jurisdiction, scope, current=current)
     return {
         "jurisdiction": jurisdiction.code,
         "years": [

@@ -7,15 +7,20 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from citycarbon.server.common.schemas import PageOut
+
 __all__ = [
     "InventoryCategoryOut",
     "InventoryChangeIn",
     "InventoryCompileIn",
     "InventoryIn",
     "InventoryOut",
+    "InventoryPageOut",
     "InventoryReasonIn",
     "InventoryRecalculationOut",
+    "InventoryRunListOut",
     "InventoryRunOut",
+    "InventoryRunPageOut",
     "InventorySeriesOut",
 ]
 
@@ -33,6 +38,10 @@ class InventoryOut(Schema):
     correction_reason: str
     created_at: datetime
     published_at: datetime | None
+
+
+class InventoryPageOut(PageOut):
+    items: list[InventoryOut]
 
 
 class InventoryIn(Schema):
@@ -61,8 +70,9 @@ class InventoryCompileIn(Schema):
     seed: int = Field(1, ge=0, le=2**31 - 1)
 
 
-class InventoryRunOut(Schema):
-    """A compilation with its provenance and totals (the result itself: ``/result``)."""
+class InventoryRunListOut(Schema):
+    """A compilation in a list: provenance, status and totals (the summary by sector and the
+    engine's refusals: ``/runs/{id}``; the result itself: ``/runs/{id}/result``)."""
 
     id: int
     inventory: int
@@ -86,8 +96,18 @@ class InventoryRunOut(Schema):
     finished_at: datetime | None
     total_tco2e: float | None
     total_without_lucf_tco2e: float | None
+
+
+class InventoryRunOut(InventoryRunListOut):
+    """A compilation with its provenance, totals and summary (the result itself:
+    ``/result``)."""
+
     summary: dict[str, Any]
     errors: list[dict[str, Any]]
+
+
+class InventoryRunPageOut(PageOut):
+    items: list[InventoryRunListOut]
 
 
 class InventoryCategoryOut(Schema):

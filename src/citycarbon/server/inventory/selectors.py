@@ -37,6 +37,7 @@ from citycarbon.server.inventory.models import Inventory, InventoryRun
 
 __all__ = [
     "BIG_FIELDS",
+    "DOMAINS",
     "category_detail",
     "category_table",
     "ceads_comparison",
@@ -46,6 +47,7 @@ __all__ = [
     "inventory",
     "jurisdiction_summary",
     "key_category_table",
+    "latest_inventory",
     "recalculation",
     "run",
     "runs",
@@ -58,6 +60,9 @@ __all__ = [
 AnyUser: TypeAlias = User | AnonymousUser | None
 #: Columns of a compilation too large for lists (read only on its own pages).
 BIG_FIELDS = ("result", "analysis", "uncertainty", "errors")
+#: The domains a compilation's visibility and figures depend on (its inventory, its factor
+#: set, the jurisdictions): what the cached inventory pages and answers are keyed by.
+DOMAINS = ("inventory", "factors", "geo")
 
 
 def _zh() -> bool:
@@ -148,6 +153,42 @@ def current_runs(user: AnyUser, jurisdiction: Jurisdiction) -> dict[int, Invento
     for item in qs:
         best.setdefault(item.inventory.year, item)
     return dict(sorted(best.items()))
+
+
+def latest_inventory(user: AnyUser, jurisdiction: Jurisdiction) -> dict[str, Any] | None:
+    """The jurisdiction's latest approved or published inventory the user may see, with the
+    totals of its current compilation (the newest finished one): year, version, state,
+    totals with and without LUCF, and direct emissions by sector [tCO2e]. ``None`` when
+    there is none. For the jurisdiction page's inventory panel."""
+    item = (
+        runs(user)
+        .filter(
+            inventory__jurisdiction=jurisdiction,
+            inventory__state__in=(LifecycleState.APPROVED, LifecycleState.PUBLISHED),
+            status=RunStatus.DONE,
+        )
+        .order_by("-inventory__year", "-inventory__version", "-finished_at", "-pk")
+        .first()
+    )
+    if item is None:
+        return None
+    by_sector = (item.summary or {}).get("by_sector_tco2e") or {}
+    return {
+        "jurisdiction": jurisdiction,
+        "inventory": item.inventory,
+        "run": item,
+        "year": item.inventory.year,
+        "published": item.inventory.state == LifecycleState.PUBLISHED,
+        "total_tco2e": item.total_tco2e,
+        "total_without_lucf_tco2e": item.total_without_lucf_tco2e,
+        "by_sector": [
+            {"sector": s, "name": sector_name(s), "tco2e": by_sector[s]}
+            for s in SECTORS
+            if s in by_sector
+        ],
+        "metric": item.metric,
+        "factor_library": item.factor_library,
+    }
 
 
 def jurisdiction_summary(user: AnyUser, jurisdiction: Jurisdiction) -> dict[str, Any]:
@@ -465,11 +506,16 @@ def ceads_series_for(jurisdiction: Jurisdiction) -> ReferenceSeries | None:
 
 
 def ceads_comparison(
-    user: AnyUser, jurisdiction: Jurisdiction, scope: str = "ceads"
+    user: AnyUser,
+    jurisdiction: Jurisdiction,
+    scope: str = "ceads",
+    *,
+    current: Mapping[int, InventoryRun] | None = None,
 ) -> Comparison | None:
     """The jurisdiction's inventory series (current compilations) against the CEADs city
     series, year by year, in the scope ``scope`` of ``citycarbon.inventory.reference.SCOPES``;
-    ``None`` when there is no reference series for the jurisdiction."""
+    ``None`` when there is no reference series for the jurisdiction. ``current``: the
+    jurisdiction's :func:`current_runs` for ``user``, when the caller has them already."""
     reference = ceads_series_for(jurisdiction)
     if reference is None:
         return None
@@ -479,9 +525,11 @@ def ceads_comparison(
             field="scope",
             value=scope,
         )
+    if current is None:
+        current = current_runs(user, jurisdiction)
     series = {
         year: float((item.summary or {}).get("scopes_tco2", {}).get(scope, 0.0))
-        for year, item in current_runs(user, jurisdiction).items()
+        for year, item in current.items()
         if (item.summary or {}).get("scopes_tco2", {}).get(scope) is not None
     }
     description, _fn = SCOPES[scope]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from citycarbon.server.common.api import REFUSALS
+from citycarbon.server.common.api import REFUSALS, cached_read, paginate
 from citycarbon.server.common.auth import API_READ, API_WRITE
 from citycarbon.server.common.errors import NotFoundError
 from citycarbon.server.common.schemas import ErrorOut
@@ -28,6 +28,7 @@ from citycarbon.server.stats.schemas import (
     ReasonIn,
     StatisticIn,
     StatisticOut,
+    StatisticPageOut,
     StatisticQuery,
     WarningOut,
 )
@@ -83,10 +84,11 @@ def _visible(request: HttpRequest, statistic_id: int) -> Statistic:
     return selectors.statistic(request.user, statistic_id)
 
 
-@router.get("/statistics", response={200: list[StatisticOut], **REFUSALS}, auth=API_READ)
-def list_statistics(request: HttpRequest, query: Query[StatisticQuery]) -> list[dict[str, Any]]:
+@router.get("/statistics", response={200: StatisticPageOut, **REFUSALS}, auth=API_READ)
+@cached_read("stats", "geo")
+def list_statistics(request: HttpRequest, query: Query[StatisticQuery]) -> dict[str, Any]:
     """The statistics the caller may see: by default the latest visible version of each
-    jurisdiction-year (``all_versions`` for every version)."""
+    jurisdiction-year (``all_versions`` for every version), paginated."""
     qs = selectors.statistics(
         request.user,
         jurisdiction=query.jurisdiction,
@@ -94,10 +96,11 @@ def list_statistics(request: HttpRequest, query: Query[StatisticQuery]) -> list[
         state=query.state,
         all_versions=query.all_versions,
     ).prefetch_related(*selectors.CHILDREN)
-    return [_out(item) for item in qs]
+    return paginate(qs, query, _out)
 
 
 @router.get("/statistics/{statistic_id}", response={200: StatisticOut, **REFUSALS}, auth=API_READ)
+@cached_read("stats", "geo")
 def get_statistic(request: HttpRequest, statistic_id: int) -> dict[str, Any]:
     return _out(_visible(request, statistic_id))
 

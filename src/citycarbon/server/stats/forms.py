@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from citycarbon.factors import fuels
-from citycarbon.server.common.choices import LifecycleState
+from citycarbon.server.common.choices import LifecycleState, localised, unit_label
 from citycarbon.server.stats.choices import FIGURES
 from citycarbon.server.stats.framework import Framework
 from citycarbon.server.stats.models import Statistic
@@ -28,6 +28,14 @@ def _fuel_choices() -> list[tuple[str, str]]:
         (fuel.id, f"{fuel.name_en if english else fuel.name_zh} ({fuel.quantity_unit})")
         for fuel in fuels().values()
     ]
+
+
+def _indicator_label(indicator: Any) -> str:
+    """``name [unit]`` of a plan indicator in the active language (no brackets for a count in
+    English)."""
+    name = localised(str(indicator.get("name") or indicator["id"]), indicator.get("name_en"))
+    unit = unit_label(indicator.get("unit"))
+    return f"{name} [{unit}]" if unit else name
 
 
 class StatisticForm(forms.Form):
@@ -64,6 +72,9 @@ class StatisticForm(forms.Form):
             year_field.choices = [(fixed.year, str(fixed.year))]
             jurisdiction_field.disabled = True
             year_field.disabled = True
+            # A disabled field's value is its initial one (the browser does not post it).
+            self.initial["jurisdiction"] = fixed.jurisdiction.code
+            self.initial["year"] = fixed.year
         for name in FIGURES:
             model_field = Statistic._meta.get_field(name)
             self.fields[name] = forms.FloatField(
@@ -88,7 +99,7 @@ class StatisticForm(forms.Form):
             )
         for item in self.checklist:
             self.fields[f"measure_{item['id']}"] = forms.FloatField(
-                label=item.get("name", item["id"]),
+                label=localised(str(item.get("name") or item["id"]), item.get("name_en")),
                 required=False,
                 min_value=0,
                 max_value=float(item["points"]),
@@ -99,7 +110,7 @@ class StatisticForm(forms.Form):
             )
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator['id']}"] = forms.FloatField(
-                label=f"{indicator.get('name', indicator['id'])} [{indicator.get('unit', '')}]",
+                label=_indicator_label(indicator),
                 required=False,
                 widget=forms.NumberInput(attrs={"step": "any"}),
             )

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from citycarbon.server.common.schemas import PageOut, PageQuery
+
 __all__ = [
     "AcknowledgeIn",
     "BulkIn",
@@ -13,6 +15,7 @@ __all__ = [
     "ImportOut",
     "StatisticIn",
     "StatisticOut",
+    "StatisticPageOut",
     "WarningOut",
 ]
 
@@ -110,6 +113,10 @@ class StatisticOut(Schema):
     illustrative: bool
 
 
+class StatisticPageOut(PageOut):
+    items: list[StatisticOut]
+
+
 class ImportedItem(Schema):
     jurisdiction: str
     year: int
@@ -133,7 +140,7 @@ class ImportOut(Schema):
     warnings: list[ImportWarning]
 
 
-class StatisticQuery(Schema):
+class StatisticQuery(PageQuery):
     jurisdiction: str | None = Field(None, max_length=64)
     year: int | None = Field(None, ge=1949, le=2200)
     state: str | None = Field(None, pattern="^(draft|submitted|approved|published)$")

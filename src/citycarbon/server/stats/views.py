@@ -5,6 +5,7 @@ forms where it does not."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from citycarbon.server.common import selectors as common_selectors
-from citycarbon.server.common.choices import LifecycleState
+from citycarbon.server.common.choices import LifecycleState, localised, unit_label
 from citycarbon.server.common.errors import (
     DomainError,
     InvalidTransitionError,
@@ -197,6 +198,13 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def _name_of(entry: Mapping[str, Any] | None, code: str) -> str:
+    """A checklist item's or plan indicator's name in the active language."""
+    if not entry:
+        return code
+    return localised(str(entry.get("name") or code), entry.get("name_en"))
+
+
 @frameworks_cached()
 def statistic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.statistic(request.user, pk)
@@ -222,7 +230,7 @@ def statistic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": [
                 (
                     m,
-                    checklist.get(m.item, {}).get("name", m.item),
+                    _name_of(checklist.get(m.item), m.item),
                     checklist.get(m.item, {}).get("points"),
                 )
                 for m in item.measures.all()
@@ -230,8 +238,8 @@ def statistic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_values": [
                 (
                     i,
-                    indicators.get(i.indicator, {}).get("name", i.indicator),
-                    indicators.get(i.indicator, {}).get("unit", ""),
+                    _name_of(indicators.get(i.indicator), i.indicator),
+                    unit_label(indicators.get(i.indicator, {}).get("unit", "")),
                 )
                 for i in item.indicators.all()
             ],

@@ -8,25 +8,29 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from citycarbon.server.common.api import REFUSALS
+from citycarbon.server.common.api import REFUSALS, cached_read, paginate
 from citycarbon.server.common.auth import API_READ, API_WRITE
 from citycarbon.server.common.errors import NotFoundError
-from citycarbon.server.common.schemas import ErrorOut
+from citycarbon.server.common.schemas import ErrorOut, PageQuery
 from citycarbon.server.geo import selectors as geo_selectors
 from citycarbon.server.targets import selectors, services
 from citycarbon.server.targets.choices import Basis
 from citycarbon.server.targets.models import AssessmentResult, AssessmentRun, TargetSet
 from citycarbon.server.targets.schemas import (
-    ResultOut,
+    ResultPageOut,
     ResultQuery,
     RunDetailOut,
+    RunListQuery,
     RunOut,
+    RunPageOut,
     RunQuery,
     TargetSetDetailOut,
-    TargetSetOut,
+    TargetSetPageOut,
 )
 
 router = Router(tags=["targets"])
+#: What the targets reads show: target sets, runs and results, and the jurisdictions' codes.
+DOMAINS = ("targets", "geo")
 WRITE_REFUSALS: dict[int, Any] = {**REFUSALS, 409: ErrorOut}
 
 
@@ -85,13 +89,15 @@ def _set(request: HttpRequest, code: str) -> TargetSet:
     return found
 
 
-@router.get("/sets", response={200: list[TargetSetOut]}, auth=API_READ)
-def list_sets(request: HttpRequest) -> list[dict[str, Any]]:
-    """The target sets (plans are public)."""
-    return [_set_out(item) for item in selectors.target_sets(request.user)]
+@router.get("/sets", response={200: TargetSetPageOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
+def list_sets(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """The target sets (plans are public), paginated."""
+    return paginate(selectors.target_sets(request.user), query, _set_out)
 
 
 @router.get("/sets/{code}", response={200: TargetSetDetailOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
 def get_set(request: HttpRequest, code: str) -> dict[str, Any]:
     """A target set with its jurisdictions' targets, plan indicators and checklist."""
     item = _set(request, code)
@@ -152,18 +158,20 @@ def assess_set(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [_run_out(run) for run in runs if run is not None]
 
 
-@router.get("/runs", response={200: list[RunOut], **REFUSALS}, auth=API_READ)
-def list_runs(request: HttpRequest, query: Query[RunQuery]) -> list[dict[str, Any]]:
+@router.get("/runs", response={200: RunPageOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
+def list_runs(request: HttpRequest, query: Query[RunListQuery]) -> dict[str, Any]:
     """The assessment runs the caller may see (working runs: the city office and reviewers),
-    newest first."""
+    newest first, paginated."""
     item = _set(request, query.set) if query.set else None
     qs = selectors.runs(request.user, item)
     if query.basis:
         qs = qs.filter(basis=query.basis)
-    return [_run_out(run) for run in qs[:200]]
+    return paginate(qs, query, _run_out)
 
 
 @router.get("/runs/current", response={200: RunDetailOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
 def current_run(request: HttpRequest, query: Query[RunQuery]) -> dict[str, Any]:
     """The newest run the caller may see of a set (default: the newest set)."""
     item = selectors.target_set(request.user, query.set)
@@ -185,26 +193,27 @@ def _run_detail(run: AssessmentRun) -> dict[str, Any]:
 
 
 @router.get("/runs/{run_id}", response={200: RunDetailOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
 def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """A run with its provenance: the statistic versions read, configuration, factors."""
     return _run_detail(selectors.run(request.user, run_id))
 
 
-@router.get("/runs/{run_id}/results", response={200: list[ResultOut], **REFUSALS}, auth=API_READ)
-def run_results(
-    request: HttpRequest, run_id: int, query: Query[ResultQuery]
-) -> list[dict[str, Any]]:
-    """The run's results by jurisdiction and year (the kernel's row in ``data``)."""
+@router.get("/runs/{run_id}/results", response={200: ResultPageOut, **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
+def run_results(request: HttpRequest, run_id: int, query: Query[ResultQuery]) -> dict[str, Any]:
+    """The run's results by jurisdiction and year (the kernel's row in ``data``), paginated."""
     run = selectors.run(request.user, run_id)
     jurisdiction = (
         geo_selectors.jurisdiction(request.user, query.jurisdiction) if query.jurisdiction else None
     )
-    return [
-        _result_out(r) for r in selectors.results(run, year=query.year, jurisdiction=jurisdiction)
-    ]
+    return paginate(
+        selectors.results(run, year=query.year, jurisdiction=jurisdiction), query, _result_out
+    )
 
 
 @router.get("/runs/{run_id}/output", response={200: dict[str, Any], **REFUSALS}, auth=API_READ)
+@cached_read(*DOMAINS)
 def run_output(request: HttpRequest, run_id: int) -> dict[str, Any]:
     """Everything the kernel computed in the run (``citycarbon.targets.Assessment.as_dict``)."""
     return dict(selectors.run(request.user, run_id).output)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models.fields.json import KT
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from citycarbon.server.common.selectors import AnyUser
+from citycarbon.server.common.selectors import AnyUser, cached_for
 from citycarbon.server.geo import selectors as geo_selectors
 from citycarbon.server.geo.models import Jurisdiction
 from citycarbon.server.stats import selectors as stats_selectors
@@ -25,7 +27,22 @@ from citycarbon.server.targets.choices import (
 )
 from citycarbon.server.targets.models import AssessmentResult, AssessmentRun, TargetSet
 
-__all__ = ["Overview", "assessment_view", "dashboard", "jurisdiction_overview", "result_row"]
+__all__ = [
+    "DASHBOARD_DOMAINS",
+    "JURISDICTION_DOMAINS",
+    "Overview",
+    "assessment_view",
+    "dashboard",
+    "dashboard_html",
+    "jurisdiction_html",
+    "jurisdiction_overview",
+    "result_row",
+]
+
+#: What the dashboard reads: target sets, runs and results, and the jurisdictions.
+DASHBOARD_DOMAINS = ("targets", "geo")
+#: The jurisdiction page also lists the jurisdiction's statistics.
+JURISDICTION_DOMAINS = ("targets", "geo", "stats")
 
 
 def result_row(result: AssessmentResult) -> dict[str, Any]:
@@ -84,27 +101,42 @@ def _trajectories(run: AssessmentRun) -> dict[str, Any]:
     period = output.get("period") or {}
     base = int(period.get("base_year", 0))
     years = list(range(base, int(period.get("target_year", base)) + 1))
-    rows = list(selectors.results(run).select_related("jurisdiction"))
+    # Only the columns drawn (not the kernel's whole row of every jurisdiction-year).
+    rows = (
+        selectors.results(run)
+        .annotate(target=KT("data__co2_intensity_target_pct"))
+        .values_list(
+            "jurisdiction_id",
+            "jurisdiction__code",
+            "jurisdiction__name_zh",
+            "jurisdiction__name_en",
+            "jurisdiction__parent_id",
+            "jurisdiction__sort_order",
+            "year",
+            "co2_reduction_pct",
+            "required_reduction_pct",
+            "target",
+        )
+    )
     series: dict[int, dict[str, Any]] = {}
     required: dict[float, dict[int, Any]] = {}
-    for r in rows:
+    for pk, code, name_zh, name_en, parent, sort, year, reduction, pace_pct, target in rows:
         entry = series.setdefault(
-            r.jurisdiction_id,
+            pk,
             {
-                "code": r.jurisdiction.code,
-                "name": r.jurisdiction.name,
-                "root": r.jurisdiction.parent_id is None,
-                "sort": r.jurisdiction.sort_order,
+                "code": code,
+                "name": Jurisdiction(name_zh=name_zh, name_en=name_en).name,
+                "root": parent is None,
+                "sort": sort,
                 "values": {},
             },
         )
         # The base year is the reference: its reduction is zero by definition.
-        entry["values"][r.year] = 0.0 if r.year == base else r.co2_reduction_pct
-        target = r.data.get("co2_intensity_target_pct")
+        entry["values"][year] = 0.0 if year == base else reduction
         if target is not None:
             pace = required.setdefault(float(target), {base: 0.0})
-            if r.required_reduction_pct is not None:
-                pace.setdefault(r.year, r.required_reduction_pct)
+            if pace_pct is not None:
+                pace.setdefault(year, pace_pct)
     ordered = sorted(series.values(), key=lambda s: (not s["root"], s["sort"]))
     return {
         "years": years,
@@ -228,6 +260,25 @@ def dashboard(
     return context
 
 
+def _year(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+def dashboard_html(user: AnyUser | None, set_code: str | None = None, year: Any = None) -> str:
+    """The dashboard (``targets/_dashboard.html``) rendered for what ``user`` may see, cached
+    until the targets or the jurisdictions change. It holds nothing of the user themself (no
+    form, no name), only what their scope shows."""
+    code, chosen = set_code or None, _year(year)
+    return cached_for(
+        user,
+        "targets.dashboard",
+        (code, chosen),
+        DASHBOARD_DOMAINS,
+        lambda: render_to_string("targets/_dashboard.html", dashboard(user, code, chosen)),
+    )
+
+
 def warning_legend() -> list[dict[str, Any]]:
     return [{"label": label, "colour": colour} for label, colour in WARNING_LEVELS.values()]
 
@@ -292,3 +343,27 @@ def jurisdiction_overview(user: AnyUser | None, code: str, set_code: str | None 
             {"item": c, "award": awards.get(c.code)} for c in selectors.checklist_of(target_set)
         ]
     return overview
+
+
+def jurisdiction_html(
+    user: AnyUser | None, code: str, set_code: str | None = None
+) -> tuple[str, str]:
+    """The jurisdiction page's title and body (``targets/_jurisdiction.html``: targets,
+    warning history, score breakdown, yearly figures) rendered for what ``user`` may see,
+    cached until the targets, the jurisdictions or the statistics change. An unknown or
+    hidden jurisdiction raises (and nothing is cached)."""
+
+    def render() -> tuple[str, str]:
+        overview = jurisdiction_overview(user, code, set_code)
+        body = render_to_string(
+            "targets/_jurisdiction.html",
+            {
+                "overview": overview,
+                "may_add": stats_selectors.may_enter(user, overview.jurisdiction),
+            },
+        )
+        return overview.jurisdiction.name, body
+
+    return cached_for(
+        user, "targets.jurisdiction", (code, set_code or None), JURISDICTION_DOMAINS, render
+    )

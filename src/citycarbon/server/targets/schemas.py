@@ -7,12 +7,20 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from citycarbon.server.common.schemas import PageOut, PageQuery
+
 __all__ = [
     "ResultOut",
+    "ResultPageOut",
+    "ResultQuery",
     "RunDetailOut",
+    "RunListQuery",
     "RunOut",
+    "RunPageOut",
+    "RunQuery",
     "TargetSetDetailOut",
     "TargetSetOut",
+    "TargetSetPageOut",
 ]
 
 
@@ -25,6 +33,10 @@ class TargetSetOut(Schema):
     base_year: int
     target_year: int
     source_set: str
+
+
+class TargetSetPageOut(PageOut):
+    items: list[TargetSetOut]
 
 
 class JurisdictionTargetOut(Schema):
@@ -80,6 +92,10 @@ class RunOut(Schema):
     kernel_version: str
 
 
+class RunPageOut(PageOut):
+    items: list[RunOut]
+
+
 class RunInputOut(Schema):
     jurisdiction: str
     year: int
@@ -116,7 +132,11 @@ class ResultOut(Schema):
     data: dict[str, Any]
 
 
-class ResultQuery(Schema):
+class ResultPageOut(PageOut):
+    items: list[ResultOut]
+
+
+class ResultQuery(PageQuery):
     year: int | None = Field(None, ge=1949, le=2200)
     jurisdiction: str | None = Field(None, max_length=64)
 
@@ -124,3 +144,7 @@ class ResultQuery(Schema):
 class RunQuery(Schema):
     set: str | None = Field(None, max_length=64)
     basis: str | None = Field(None, pattern="^(working|published)$")
+
+
+class RunListQuery(RunQuery, PageQuery):
+    pass

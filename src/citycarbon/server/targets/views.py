@@ -8,19 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citycarbon.server.common.errors import NotFoundError
 from citycarbon.server.common.excel import xlsx_response
 from citycarbon.server.common.selectors import can, perm_for, require
-from citycarbon.server.stats import selectors as stats_selectors
 from citycarbon.server.targets import selectors, services
 from citycarbon.server.targets.choices import Basis
 from citycarbon.server.targets.dashboard import (
     assessment_view,
-    dashboard,
-    jurisdiction_overview,
+    dashboard_html,
+    jurisdiction_html,
     warning_legend,
 )
 from citycarbon.server.targets.models import AssessmentRun
@@ -28,8 +28,9 @@ from citycarbon.server.targets.reports import assessment_pdf, assessment_workboo
 
 
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    context = dashboard(request.user, request.GET.get("set"), request.GET.get("year"))
-    return render(request, "targets/dashboard.html", context)
+    body = dashboard_html(request.user, request.GET.get("set"), request.GET.get("year"))
+    # Rendered by Django's escaping templates (and cached as a plain string).
+    return render(request, "targets/dashboard.html", {"dashboard": mark_safe(body)})
 
 
 def _may_assess(request: HttpRequest, view_set: object) -> bool:
@@ -117,12 +118,11 @@ def target_set_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
-    overview = jurisdiction_overview(request.user, code, request.GET.get("set"))
+    """A jurisdiction's targets, yearly figures, warning history and score breakdown (cached
+    for its scope), and the slot where the inventory app shows its inventory."""
+    title, body = jurisdiction_html(request.user, code, request.GET.get("set"))
     return render(
         request,
         "targets/jurisdiction.html",
-        {
-            "overview": overview,
-            "may_add": stats_selectors.may_enter(request.user, overview.jurisdiction),
-        },
+        {"title": title, "body": mark_safe(body), "jurisdiction_code": code},
     )

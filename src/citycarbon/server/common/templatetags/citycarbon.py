@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
+from citycarbon.server.common.choices import LifecycleState
 from citycarbon.server.common.choices import action_label as _action_label
+from citycarbon.server.common.choices import unit_label as _unit_label
 
 register = template.Library()
 
@@ -15,3 +20,47 @@ register = template.Library()
 def action_label(code: str) -> Any:
     """``{{ event.action|action_label }}`` — the action's name in the active language."""
     return _action_label(code)
+
+
+@register.filter
+def unit_label(unit: str | None) -> str:
+    """``{{ indicator.unit|unit_label }}`` — a unit in the active language (``count`` → 个)."""
+    return _unit_label(unit)
+
+
+@register.filter
+def actor_label(event: Any) -> str:
+    """``{{ event|actor_label }}`` — who did it: the user's name, or "system" in the active
+    language for the system's own actions (management commands, loaders)."""
+    if getattr(event, "actor_id", None) is None:
+        return gettext("system")
+    return str(event.actor_name)
+
+
+@register.filter
+def state_label(state: str | None) -> Any:
+    """``{{ "published"|state_label }}`` — a lifecycle state in the active language."""
+    try:
+        return LifecycleState(state or "").label
+    except ValueError:
+        return state or ""
+
+
+@register.filter
+def pretty_json(value: Any) -> str:
+    """Stored JSON (a configuration, factors) indented for reading, non-ASCII as written."""
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def figure(value: Any, digits: int = 4) -> str:
+    """A reported figure as given, in the active language's number format: at most ``digits``
+    decimals and no trailing zeros (483.9, 14,741,000), an em dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = round(float(value), int(digits))
+    except (TypeError, ValueError):
+        return str(value)
+    shown: Any = int(number) if number.is_integer() else number
+    return str(number_format(shown, force_grouping=True))

@@ -3,7 +3,7 @@
 - ``{% city_dashboard %}`` — the city dashboard (the home page shows it);
 - ``{% include_if_exists "app/_part.html" %}`` — a slot another app fills when installed (the
   jurisdiction page's inventory part);
-- filters labelling the kernel's Chinese terms in the active language.
+- filters labelling the kernel's Chinese terms and units in the active language.
 """
 
 from __future__ import annotations
@@ -14,24 +14,23 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from citycarbon.server.common.choices import unit_label as _unit_label
 from citycarbon.server.targets.choices import (
     grade_label,
     verdict_label,
     warning_colour,
     warning_label,
 )
-from citycarbon.server.targets.dashboard import dashboard
+from citycarbon.server.targets.dashboard import dashboard_html
 
 register = template.Library()
 
 
-@register.inclusion_tag("targets/_dashboard.html", takes_context=True)
-def city_dashboard(context: template.Context) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def city_dashboard(context: template.Context) -> SafeString:
+    """The city dashboard for what the visitor may see (cached for their scope)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    data = dashboard(user)
-    data.update({"request": request, "user": user, "compact": True})
-    return data
+    return mark_safe(dashboard_html(getattr(request, "user", None)))  # rendered by Django
 
 
 @register.simple_tag(takes_context=True)
@@ -62,6 +61,12 @@ def grade(value: str | None) -> Any:
 @register.filter
 def verdict(value: str | None) -> Any:
     return verdict_label(value)
+
+
+@register.filter
+def unit_label(unit: str | None) -> str:
+    """A plan indicator's unit in the active language (``count`` → 个; see common.choices)."""
+    return _unit_label(unit)
 
 
 @register.filter

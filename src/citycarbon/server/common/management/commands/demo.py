@@ -13,9 +13,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from citycarbon.server.common.choices import Role, ScopeKind
 from citycarbon.server.common.errors import DomainError
@@ -89,6 +91,13 @@ class Command(BaseCommand):
             call_command("load_targets", "zhengzhou", example=DEMO_STATISTICS, stdout=self.stdout)
         except CommandError as error:  # other jurisdictions than the shipped Zhengzhou file
             self.stdout.write(f"no targets loaded: {error}")
+        if apps.is_installed("citycarbon.server.mrv"):  # the illustrative enterprise register
+            call_command("load_demo_mrv", stdout=self.stdout)
+        # SQLite keeps no statistics for its query planner until ANALYZE (without them it
+        # may scan a large table through a poor index); PostgreSQL's autovacuum would get
+        # there later. Loading the demo is a bulk load: refresh them now.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         accounts = self._accounts()
         if not accounts:
             raise CommandError("no jurisdictions: nothing to create demo accounts for")
@@ -102,6 +111,10 @@ class Command(BaseCommand):
             if role is not None and scope is not None:
                 do_assign_role(None, User.objects.get(username=username), role, *scope)
             rows.append((username, role or "public", known.get(username)))
+        if apps.is_installed("citycarbon.server.mrv"):
+            from citycarbon.server.mrv.demo import link_demo_verifier
+
+            link_demo_verifier(User.objects.get(username="verifier"))
         self._write_credentials(credentials_path, known)
         self._report(rows, credentials_path)
 
@@ -123,6 +136,10 @@ class Command(BaseCommand):
                         (ScopeKind.JURISDICTION.value, item.pk),
                     )
                 )
+        if accounts and apps.is_installed("citycarbon.server.mrv"):
+            from citycarbon.server.mrv.demo import demo_accounts
+
+            accounts += demo_accounts()  # enterprise reporter, responsible person, verifier
         return accounts
 
     def _ensure_user(self, username: str, options: dict[str, Any]) -> str | None:
@@ -166,7 +183,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (演示账号):")
         for username, role, password in rows:
             shown = password if password is not None else "(set outside this command)"
-            self.stdout.write(f"  {username:<{width}}  {role:<18}  {shown}")
+            self.stdout.write(f"  {username:<{width}}  {role:<22}  {shown}")
         self.stdout.write("")
         self.stdout.write(
             f"Passwords as first set, kept in {path} (mode 600); a password you changed since "
