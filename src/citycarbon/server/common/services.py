@@ -16,7 +16,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -49,6 +49,7 @@ from citycarbon.server.common.roles import role_spec, scope_kind_spec
 from citycarbon.server.common.selectors import can, forget_grants, perm_for, require
 
 __all__ = [
+    "LIFECYCLE_STEPS",
     "TOKEN_PREFIX",
     "do_approve",
     "do_assign_role",
@@ -57,6 +58,7 @@ __all__ = [
     "do_create_draft",
     "do_create_token",
     "do_create_user",
+    "do_lifecycle_step",
     "do_publish",
     "do_record_login",
     "do_record_login_failure",
@@ -614,6 +616,28 @@ def do_approve(actor: User | None, record: R) -> R:
 def do_publish(actor: User | None, record: R) -> R:
     """Approved → published; from now on the record never changes."""
     return _step(actor, record, "publish")
+
+
+#: The lifecycle steps a page or API names, in the order of the lifecycle.
+LIFECYCLE_STEPS: Final = ("submit", "return", "approve", "publish", "correct")
+
+
+def do_lifecycle_step(actor: User | None, record: R, step: str, reason: str = "") -> R:
+    """The lifecycle step named ``step`` (one of :data:`LIFECYCLE_STEPS`): :func:`do_submit`,
+    :func:`do_return`, :func:`do_approve`, :func:`do_publish` or :func:`do_correct` (``reason``
+    is used by the last two). The result is the record after the step — for a correction, the
+    new draft version."""
+    if step == "submit":
+        return do_submit(actor, record)
+    if step == "return":
+        return do_return(actor, record, reason)
+    if step == "approve":
+        return do_approve(actor, record)
+    if step == "publish":
+        return do_publish(actor, record)
+    if step == "correct":
+        return do_correct(actor, record, reason)
+    raise ValidationFailedError(_("No such lifecycle step."), field="step", value=step)
 
 
 def do_correct(

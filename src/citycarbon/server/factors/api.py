@@ -159,16 +159,7 @@ def delete_factor_row(request: HttpRequest, set_id: int, factor_id: str) -> Stat
 def _step(request: HttpRequest, set_id: int, step: str, reason: str = "") -> dict[str, Any]:
     item = selectors.factor_set(request.user, set_id)
     actor = request.user
-    if step == "submit":
-        result = common.do_submit(actor, item)
-    elif step == "approve":
-        result = common.do_approve(actor, item)
-    elif step == "publish":
-        result = common.do_publish(actor, item)
-    elif step == "return":
-        result = common.do_return(actor, item, reason)
-    else:
-        result = common.do_correct(actor, item, reason)
+    result = common.do_lifecycle_step(actor, item, step, reason)
     return set_out(FactorSet.objects.select_related("jurisdiction").get(pk=result.pk))
 
 

@@ -232,16 +232,8 @@ def set_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if not form.is_valid():
             raise ValidationFailedError(_("Give a reason."), field="reason", value="")
         reason = form.cleaned_data["reason"]
-    if step == "submit":
-        result = common.do_submit(actor, item)
-    elif step == "approve":
-        result = common.do_approve(actor, item)
-    elif step == "publish":
-        result = common.do_publish(actor, item)
-    elif step == "return":
-        result = common.do_return(actor, item, reason)
-    else:
-        result = common.do_correct(actor, item, reason)
+    result = common.do_lifecycle_step(actor, item, step, reason)
+    if step == "correct":
         messages.success(request, _("A new version was opened as a draft."))
     return redirect("factors:set_detail", result.pk)
 

@@ -172,16 +172,7 @@ def update_inventory(
 def _step(request: HttpRequest, inventory_id: int, step: str, reason: str = "") -> dict[str, Any]:
     item = selectors.inventory(request.user, inventory_id)
     actor = request.user
-    if step == "submit":
-        result = common.do_submit(actor, item)
-    elif step == "approve":
-        result = common.do_approve(actor, item)
-    elif step == "publish":
-        result = common.do_publish(actor, item)
-    elif step == "return":
-        result = common.do_return(actor, item, reason)
-    else:
-        result = common.do_correct(actor, item, reason)
+    result = common.do_lifecycle_step(actor, item, step, reason)
     return inventory_out(Inventory.objects.select_related("jurisdiction").get(pk=result.pk))
 
 

@@ -105,16 +105,7 @@ def update_specimen(
 def _step(request: HttpRequest, specimen_id: int, step: str, reason: str = "") -> dict[str, Any]:
     item = _visible(request, specimen_id)
     actor = request.user
-    if step == "submit":
-        result = services.do_submit(actor, item)
-    elif step == "approve":
-        result = services.do_approve(actor, item)
-    elif step == "publish":
-        result = services.do_publish(actor, item)
-    elif step == "return":
-        result = services.do_return(actor, item, reason)
-    else:
-        result = services.do_correct(actor, item, reason)
+    result = services.do_lifecycle_step(actor, item, step, reason)
     return _out(Specimen.objects.select_related("jurisdiction").get(pk=result.pk))
 
 

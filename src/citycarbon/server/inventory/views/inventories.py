@@ -228,16 +228,8 @@ def inventory_step(request: HttpRequest, pk: str, step: str) -> HttpResponse:
     item = selectors.inventory(request.user, pk)
     actor = request.user
     reason = (request.POST.get("reason") or "").strip()
-    if step == "submit":
-        result = common.do_submit(actor, item)
-    elif step == "approve":
-        result = common.do_approve(actor, item)
-    elif step == "publish":
-        result = common.do_publish(actor, item)
-    elif step == "return":
-        result = common.do_return(actor, item, reason)
-    else:
-        result = common.do_correct(actor, item, reason)
+    result = common.do_lifecycle_step(actor, item, step, reason)
+    if step == "correct":
         messages.success(request, _("A new version was opened as a draft."))
     return redirect("inventory:inventory_detail", result.pk)
 
