@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from citycarbon.server.common.models import AuditEvent, RoleAssignment, User
 from citycarbon.server.geo.models import Jurisdiction
+from citycarbon.server.mrv.models import Enterprise, VerifierOrganisation
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,9 @@ OFFICIALS = [
     "official-guancheng", "official-huiji", "official-shangjie", "official-airport_zone",
     "official-economic_development_zone", "official-high_tech_zone",
 ]  # fmt: skip
+#: The MRV demo accounts: a reporter and a responsible person of the Dengfeng power plant, and
+#: a verifier on the staff of the first demo verifier organisation.
+MRV_ACCOUNTS = ["enterprise-reporter", "enterprise-responsible", "verifier"]
 
 
 def _demo(settings, tmp_path: Path, *args: str) -> str:
@@ -34,7 +38,7 @@ def test_demo_creates_one_account_per_role(settings, tmp_path: Path) -> None:
     output = _demo(settings, tmp_path)
     assert Jurisdiction.objects.count() == 15
     usernames = set(User.objects.values_list("username", flat=True))
-    assert usernames == {"office", "reviewer", "public", *OFFICIALS}
+    assert usernames == {"office", "reviewer", "public", *OFFICIALS, *MRV_ACCOUNTS}
     city = Jurisdiction.objects.get(code="zhengzhou")
     assert set(
         RoleAssignment.objects.filter(user__username="office").values_list("role", "scope_id")
@@ -46,6 +50,17 @@ def test_demo_creates_one_account_per_role(settings, tmp_path: Path) -> None:
         )
     ) == {("district_official", dengfeng.pk)}
     assert not RoleAssignment.objects.filter(user__username="public").exists()
+    power_plant = Enterprise.objects.get(credit_code="91410185YY1850016K")  # in Dengfeng
+    verifiers = VerifierOrganisation.objects.get(credit_code="91410105YY1050019C")
+    assert {
+        (a.user.username, a.role, a.scope_kind, a.scope_id)
+        for a in RoleAssignment.objects.filter(user__username__in=MRV_ACCOUNTS)
+    } == {
+        ("enterprise-reporter", "enterprise_reporter", "enterprise", power_plant.pk),
+        ("enterprise-responsible", "enterprise_responsible", "enterprise", power_plant.pk),
+        ("verifier", "verifier", "verifier_organisation", verifiers.pk),
+    }
+    assert verifiers.staff.filter(user__username="verifier").exists()  # a staff member
     credentials = tmp_path / "demo-accounts.txt"
     assert credentials.stat().st_mode & 0o777 == 0o600
     lines = dict(
@@ -68,7 +83,7 @@ def test_demo_runs_again_without_changes(settings, tmp_path: Path) -> None:
     )["reviewer"]
     output = _demo(settings, tmp_path)
     assert AuditEvent.objects.count() == events
-    assert User.objects.count() == 17
+    assert User.objects.count() == 20
     assert User.objects.get(username="reviewer").check_password(password)
     assert "15 unchanged" in output
 
@@ -85,7 +100,7 @@ def test_demo_refuses_a_production_server_unless_told(settings, tmp_path: Path) 
         call_command("demo", "--no-migrate", stdout=io.StringIO())
     assert User.objects.count() == 0
     call_command("demo", "--no-migrate", "--allow-production", stdout=io.StringIO())
-    assert User.objects.count() == 17
+    assert User.objects.count() == 20
 
 
 def test_add_user_command(jurisdictions) -> None:

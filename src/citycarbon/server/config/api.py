@@ -41,6 +41,7 @@ from citycarbon.server.common.schemas import ErrorOut
 from citycarbon.server.factors.api import router as factors_router
 from citycarbon.server.geo.api import router as geo_router
 from citycarbon.server.inventory.api import router as inventory_router
+from citycarbon.server.mrv.api import router as mrv_router
 from citycarbon.server.stats.api import router as stats_router
 from citycarbon.server.targets.api import router as targets_router
 
@@ -157,6 +158,7 @@ api.add_router("/factors/", factors_router)
 api.add_router("/inventory/", inventory_router)
 api.add_router("/stats/", stats_router)
 api.add_router("/targets/", targets_router)
+api.add_router("/mrv/", mrv_router)
 if "citycarbon.server.testing" in settings.INSTALLED_APPS:
     from citycarbon.server.testing.api import router as testing_router
 

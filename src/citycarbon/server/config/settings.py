@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "citycarbon.server.inventory",
     "citycarbon.server.stats",
     "citycarbon.server.targets",
+    "citycarbon.server.mrv",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("inventories/", include("citycarbon.server.inventory.urls")),
     path("statistics/", include("citycarbon.server.stats.urls")),
     path("targets/", include("citycarbon.server.targets.urls")),
+    path("mrv/", include("citycarbon.server.mrv.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
