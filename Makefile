@@ -40,7 +40,7 @@ run: $(STAMP_RUN) $(NPM_STAMP)
 	CITYCARBON_DEBUG=1 $(VENV)/bin/citycarbon manage runserver 127.0.0.1:8000
 
 ## make test: lint, type-check, architecture contracts, the test suite (database tests on
-## SQLite and on PostgreSQL), then the browser tests
+## SQLite and on PostgreSQL), then the browser tests on both
 test: $(STAMP_DEV) $(NPM_STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
@@ -50,6 +50,7 @@ test: $(STAMP_DEV) $(NPM_STAMP)
 	bash scripts/ensure-postgres.sh
 	CITYCARBON_TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -m "not browser" tests/server
 	$(VENV)/bin/pytest -q -m browser tests/server
+	CITYCARBON_TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -m browser tests/server
 
 ## make bench: the performance benchmarks (figures and ratios against an in-run baseline)
 bench: $(STAMP_DEV) $(VENV)/.installed-bench
