@@ -141,10 +141,13 @@ def test_the_api_and_page(ledgered: World) -> None:
     assert (refused.status_code, refused.json()["field"]) == (400, "sign_off")
     responsible.post(base + "/sign-off")
     assert reporter.post(base + "/submit").json()["state"] == "submitted"
-    for language, words in (("zh-hans", "年度排放报告"), ("en", "Annual emission report")):
+    for language, words in (
+        ("zh-hans", ("年度排放报告", "化石燃料燃烧", "<td>计入</td>")),
+        ("en", ("Annual emission report", "Fossil fuel combustion", "<td>added</td>")),
+    ):
         reporter.cookies["citycarbon_language"] = language
         page = reporter.get(f"/mrv/enterprises/{OWN}/reports/2015/").content.decode()
-        assert words in page
+        assert all(word in page for word in words), words
         # Reported in the language's number format, no trailing zeros (zh-Hans does not group).
         assert ("2617243.2" if language == "zh-hans" else "2,617,243.2") + " tCO2e" in page
     assert AnnualReport.objects.get().state == "submitted"

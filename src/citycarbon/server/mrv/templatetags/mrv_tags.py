@@ -6,7 +6,10 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from citycarbon.accounting.sources import SOURCE_TYPES
+from citycarbon.server.common.choices import localised
 from citycarbon.server.mrv.selectors import sector_names
 
 register = template.Library()
@@ -74,3 +77,24 @@ _METHODS = {
 def derivation_label(method: str) -> Any:
     """``{{ "weighted_mean"|derivation_label }}`` — how a report figure was made."""
     return _METHODS.get(method, method)
+
+
+@register.filter
+def source_name(source: str) -> str:
+    """``{{ "fuel_combustion"|source_name }}`` — the source type's name in the active language
+    (the id when unknown)."""
+    spec = SOURCE_TYPES.get(source)
+    return localised(spec.name_zh, spec.name_en) if spec else source
+
+
+_TREATMENTS = {
+    "add": pgettext_lazy("treatment", "added"),
+    "subtract": pgettext_lazy("treatment", "subtracted"),
+    "memo": pgettext_lazy("treatment", "memo item"),
+}
+
+
+@register.filter
+def treatment_label(treatment: str) -> Any:
+    """``{{ "add"|treatment_label }}`` — how a source counts in the sector's total."""
+    return _TREATMENTS.get(treatment, treatment)
