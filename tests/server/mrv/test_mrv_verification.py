@@ -300,7 +300,8 @@ def test_the_pages_walk_the_workflow(reported: World, language: str) -> None:
     assert done.status_code == 302
     assert office.post(base + "approve/", {"note": "ok"}).status_code == 302
     page = office.get(base).content.decode()
-    assert ("2617243.2" if language == "zh-hans" else "2,617,243.2") in page
+    assert ("2617243.2" if language == "zh-hans" else "2,617,243.2") + " tCO2e" in page
+    assert ("化石燃料燃烧" if language == "zh-hans" else "Fossil fuel combustion") in page
     assert ("已批准" if language == "zh-hans" else "Approved") in page
     outsider = Client()
     outsider.force_login(reported.people["verifier_b"])
