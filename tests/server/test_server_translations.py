@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,10 @@ def test_figures_and_states_are_shown_in_the_active_language() -> None:
         ]  # fmt: skip
         assert str(state_label("published")) == "Published"
         assert state_label("unknown") == "unknown"
+        # Exact figures round half-up by the one policy, never through a float: 2.675 is
+        # 2.67499… as a float, 0.125 would go to even; a 34-digit Decimal keeps its digits.
+        assert figure(Decimal("2.675"), 2) == "2.68"
+        assert figure(Decimal("0.125"), 2) == "0.13"
+        assert figure(Decimal("12345678901234567.125"), 2) == "12,345,678,901,234,567.13"
+        assert figure(Decimal("2575300.1999999999999999999999664456"), 2) == "2,575,300.2"
+        assert figure("bituminous_coal") == "bituminous_coal"

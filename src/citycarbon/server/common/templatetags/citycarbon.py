@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
+from citycarbon.numbers import NumberError, quantize, to_decimal
 from citycarbon.server.common.choices import LifecycleState
 from citycarbon.server.common.choices import action_label as _action_label
 from citycarbon.server.common.choices import unit_label as _unit_label
@@ -59,8 +61,11 @@ def figure(value: Any, digits: int = 4) -> str:
     if value is None or value == "":
         return "—"
     try:
-        number = round(float(value), int(digits))
-    except (TypeError, ValueError):
+        exact = to_decimal(value)
+    except NumberError:
         return str(value)
-    shown: Any = int(number) if number.is_integer() else number
+    # Exact figures (verified emissions, amounts) stay Decimal: rounded by the one policy
+    # (half-up, citycarbon.numbers), never through a float.
+    number = quantize(exact, Decimal(1).scaleb(-int(digits))).normalize()
+    shown: Any = int(number) if number == number.to_integral_value() else number
     return str(number_format(shown, force_grouping=True))
