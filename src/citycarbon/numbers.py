@@ -11,7 +11,9 @@ The policy
 * Nothing is rounded while computing. Rounding happens once, when a figure is *reported*:
 
   - emissions of a report line, a source or a gas: :data:`EMISSIONS_QUANTUM` (0.01 t);
-  - a report total of verified emissions and allowances: whole tonnes (:data:`UNIT_QUANTUM`);
+  - a verified figure is kept as the verifier states it (at most 0.001 t) and never rounded
+    again; an obligation to surrender allowances derived from it, and allowance amounts, are
+    whole tonnes (:data:`UNIT_QUANTUM`);
   - money: 0.01 yuan (:data:`MONEY_QUANTUM`).
 
 * The rounding mode is half-up (四舍五入), the convention of Chinese statistics and of the
@@ -89,7 +91,7 @@ def round_emissions(value: Decimal) -> Decimal:
 
 
 def round_units(value: Decimal) -> Decimal:
-    """Round a verified total or an allowance amount [t] to whole tonnes, half-up."""
+    """Round an obligation or an allowance amount [t] to whole tonnes, half-up."""
     return quantize(value, UNIT_QUANTUM)
 
 

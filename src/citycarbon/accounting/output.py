@@ -27,7 +27,7 @@ from citycarbon.accounting.model import (
 from citycarbon.accounting.sectors import sectors
 from citycarbon.accounting.sources import SOURCE_TYPES
 from citycarbon.factors import VERIFICATION_STATUSES, FactorError, FactorLibrary, FactorRow
-from citycarbon.numbers import round_emissions
+from citycarbon.numbers import CONTEXT, round_emissions
 from citycarbon.units import GASES
 
 __all__ = [
@@ -51,10 +51,13 @@ EXACT: Final = "exact (not rounded)"
 
 
 def plain(value: Decimal) -> str:
-    """An exact decimal in plain notation without trailing zeros: ``19002.988488``, ``10514``."""
+    """An exact decimal in plain notation without trailing zeros: ``19002.988488``, ``10514``.
+
+    Normalised in the numbers context (34 digits), not the thread's default (28), so that no
+    digit of an exact figure is lost."""
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    return format(CONTEXT.normalize(value), "f")
 
 
 def figure(value: Decimal, *, exact: bool = False) -> str:

@@ -15,6 +15,8 @@ Pure functions over plain objects, for the server's ``mrv`` app and the command 
   over many enterprises, recomputing many annual reports through :mod:`citycarbon.accounting.bulk`;
 * :mod:`.document`, :mod:`.workbook`, :mod:`.template` — JSON/YAML documents; the Excel template
   (reading, writing).
+* :mod:`.export` — an annual report as an enterprise interchange document (JSON, YAML, the
+  Excel template) that ``citycarbon calc enterprise`` computes to the report's figures.
 
 See ``docs/mrv.md``.
 """

@@ -16,17 +16,24 @@ Each emission stream of the plan becomes one line of the accounting kernel's
 A stream whose quantity is zero over the period is left out (it emits nothing). Production
 output is summed per production stream; the intensity is the total over the first production
 stream's output. Every figure keeps a :class:`Derivation`: the method, the rows and months it
-came from with their values and weights, the numerator and denominator of a weighted mean.
-All arithmetic is exact (Decimal, 34 digits).
+came from with their values and weights, the numerator and denominator of a weighted mean, and
+for a default the factor library's row and value the report used. All arithmetic is exact
+(Decimal, 34 digits).
+
+A derivation's figures are in the parameter's canonical unit (the formula's: tC/GJ for carbon
+content per unit heat); :attr:`Derivation.shown_unit` is the unit a verifier reads them in —
+the plan's (what the enterprise entered), for carbon content without one the guideline's
+customary tC/TJ, for a rate % — and :meth:`Derivation.shown` converts exactly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -45,8 +52,8 @@ from citycarbon.accounting.monitoring.plan import (
     MonitoringPlan,
     compile_plan,
 )
-from citycarbon.accounting.monitoring.table import Placed, place
-from citycarbon.factors import FactorLibrary
+from citycarbon.accounting.monitoring.table import Placed, convert_exactly, place, shown_unit
+from citycarbon.factors import FactorError, FactorLibrary, default_library
 from citycarbon.numbers import CONTEXT
 from citycarbon.units import DEFAULT_METRIC, convert
 
@@ -82,6 +89,10 @@ class Part:
         }
 
 
+#: The unit a figure is read in when the plan gives none: the guideline's customary unit.
+CUSTOMARY_UNITS: Final = {"carbon_content": "tC/TJ", "oxidation": "%", "ncv": "GJ/t"}
+
+
 @dataclass(frozen=True)
 class Derivation:
     """How one figure of the annual report was made.
@@ -89,6 +100,11 @@ class Derivation:
     ``method``: ``sum`` (activity data), ``weighted_mean``, ``mean`` (every weight zero),
     ``element_carbon`` (Σ FC·C / Σ FC·NCV), ``fixed`` (the plan's value), ``default`` (the factor
     library's, looked up by the kernel), ``choice``, or ``output`` (production, summed).
+
+    ``value``, the parts' values and ``numerator`` are in ``unit`` (canonical); ``shown_unit``
+    is the unit to read them in (see :meth:`shown`). ``factor`` is a default's factor library
+    row as plain data (id, parameter, subject, value and unit as printed, guideline, source,
+    status).
     """
 
     stream: str
@@ -101,9 +117,73 @@ class Derivation:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     note: str = ""
+    # How to read the figure, not part of what it is: left out of comparisons (a derivation read
+    # back from its plain form without them equals the one built).
+    shown_unit: str = dataclasses.field(default="", compare=False)
+    factor: Mapping[str, str] | None = dataclasses.field(default=None, compare=False)
+
+    def shown(self, value: Decimal) -> Decimal:
+        """``value`` (in :attr:`unit`) converted exactly to :attr:`shown_unit` (26.0 tC/TJ for
+        0.026 tC/GJ; 93 % for 0.93)."""
+        if not self.shown_unit or not self.unit:
+            return value
+        return convert_exactly(value, self.unit, self.shown_unit)
+
+    @property
+    def part_unit(self) -> str:
+        """The unit of the parts' values: element carbon is a rate (%, GB/T 476), the others
+        are in the figure's own unit."""
+        return "%" if self.method == "element_carbon" else self.shown_unit or self.unit
+
+    def shown_parts(self) -> list[tuple[Decimal, Decimal | None]]:
+        """Each month's value in :attr:`part_unit` and, for a weighted mean or element carbon,
+        weight × value (what the numerator sums; for element carbon the tonnes of carbon,
+        weight × rate)."""
+        out: list[tuple[Decimal, Decimal | None]] = []
+        for part in self.parts:
+            if self.method == "element_carbon":
+                value = CONTEXT.multiply(part.value, Decimal(100))
+                product = None if part.weight is None else CONTEXT.multiply(part.weight, part.value)
+            else:
+                value = self.shown(part.value)
+                product = (
+                    CONTEXT.multiply(part.weight, value)
+                    if part.weight is not None and self.method == "weighted_mean"
+                    else None
+                )
+            out.append((value, product))
+        return out
+
+    def shown_dict(self) -> dict[str, object]:
+        """The figures in :attr:`shown_unit` as plain data: ``unit``, ``value``, ``part_unit``,
+        ``parts`` (each month's ``value`` and ``product``, see :meth:`shown_parts`) and the
+        ``numerator`` and ``denominator`` whose quotient is the value: for a weighted mean
+        Σ(weight × value) and Σ weight, for a plain mean Σ value and the number of months, for
+        element carbon Σ FC·C [tC] and Σ FC·NCV [GJ] (a quotient in tC/GJ, then converted)."""
+        value = self.value
+        parts = self.shown_parts()
+        numerator = self.numerator
+        if self.method == "weighted_mean" and parts:
+            numerator = Decimal(0)
+            for _, product in parts:
+                numerator = CONTEXT.add(numerator, product or Decimal(0))
+        elif self.method == "mean" and parts:
+            numerator = Decimal(0)
+            for shown, _ in parts:
+                numerator = CONTEXT.add(numerator, shown)
+        return {
+            "unit": self.shown_unit or self.unit,
+            "value": str(self.shown(value)) if isinstance(value, Decimal) else None,
+            "part_unit": self.part_unit,
+            "parts": [
+                {"value": str(v), "product": None if p is None else str(p)} for v, p in parts
+            ],
+            "numerator": None if numerator is None else str(numerator),
+            "denominator": None if self.denominator is None else str(self.denominator),
+        }
 
     def as_dict(self) -> dict[str, object]:
-        """As plain data (decimals as strings)."""
+        """As plain data (decimals as strings); ``shown`` the figures in :attr:`shown_unit`."""
         return {
             "stream": self.stream,
             "field": self.field,
@@ -115,6 +195,8 @@ class Derivation:
             "denominator": None if self.denominator is None else str(self.denominator),
             "parts": [p.as_dict() for p in self.parts],
             "note": self.note,
+            "shown": self.shown_dict(),
+            "factor": None if self.factor is None else dict(self.factor),
         }
 
 
@@ -220,6 +302,7 @@ def _weighted(
             total,
             Decimal(len(parts)),
             "every weight is zero: the plain mean",
+            shown_unit(parameter),
         )
     value = CONTEXT.divide(numerator, denominator)
     return Derivation(
@@ -232,6 +315,7 @@ def _weighted(
         names,
         numerator,
         denominator,
+        shown_unit=shown_unit(parameter),
     )
 
 
@@ -265,7 +349,54 @@ def _element_carbon(placed: Placed, stream: CompiledStream) -> Derivation | None
         numerator,
         denominator,
         "Σ quantity × element carbon / Σ quantity × NCV",
+        CUSTOMARY_UNITS["carbon_content"],
     )
+
+
+def _factor_row(library: FactorLibrary, factor_id: str) -> dict[str, str] | None:
+    try:
+        row = library.get(factor_id)
+    except FactorError:
+        return None
+    return {
+        "id": row.id,
+        "parameter": row.parameter,
+        "subject": row.subject,
+        "value": str(row.value),
+        "unit": row.unit,
+        "guideline": row.guideline,
+        "source": row.source,
+        "status": row.status,
+    }
+
+
+def _with_defaults(
+    derivations: tuple[Derivation, ...],
+    line_streams: Sequence[str],
+    result: ReportResult,
+    library: FactorLibrary | None,
+) -> tuple[Derivation, ...]:
+    """The derivations with each default's value as the report used it (canonical unit) and
+    its factor library row; shown in the unit the row prints it in (the guideline's)."""
+    used: dict[tuple[str, str], tuple[Decimal, str, str]] = {}
+    for stream, line in zip(line_streams, result.lines, strict=True):
+        for param in line.params:
+            if param.origin == "default" and param.factor_id and isinstance(param.value, Decimal):
+                used[(stream, param.name)] = (param.value, param.unit, param.factor_id)
+    if not used:
+        return derivations
+    rows = library or default_library()
+    out: list[Derivation] = []
+    for item in derivations:
+        found = used.get((item.stream, item.field)) if item.method == "default" else None
+        if found is None:
+            out.append(item)
+            continue
+        value, unit, factor_id = found
+        factor = _factor_row(rows, factor_id)
+        shown = factor["unit"] if factor else CUSTOMARY_UNITS.get(item.field, unit)
+        out.append(replace(item, value=value, unit=unit, shown_unit=shown, factor=factor))
+    return tuple(out)
 
 
 def _line_value(name: str, value: Decimal, unit: str) -> tuple[str, Any]:
@@ -297,7 +428,17 @@ def build_report(
             outputs[stream_id] = total
             parts = tuple(Part(r.row, r.month, v) for _, (r, v) in sorted(monthly.items()))
             unit = stream.parameters[OUTPUT].unit
-            derivations.append(Derivation(stream_id, OUTPUT, "output", total, unit, parts))
+            derivations.append(
+                Derivation(
+                    stream_id,
+                    OUTPUT,
+                    "output",
+                    total,
+                    unit,
+                    parts,
+                    shown_unit=shown_unit(stream.parameters[OUTPUT]),
+                )
+            )
             continue
         own: list[Derivation] = []
         values: dict[str, Any] = {}
@@ -332,6 +473,7 @@ def build_report(
                         canonical,
                         parameter.unit,
                         note=f"the plan's value {value} {parameter.plan.unit}",
+                        shown_unit=shown_unit(parameter),
                     )
                 )
                 continue
@@ -348,7 +490,17 @@ def build_report(
                 for _, amount in monthly.values():
                     total = CONTEXT.add(total, amount)
                 parts = tuple(Part(r.row, r.month, v) for _, (r, v) in sorted(monthly.items()))
-                own.append(Derivation(stream_id, name, "sum", total, parameter.unit, parts))
+                own.append(
+                    Derivation(
+                        stream_id,
+                        name,
+                        "sum",
+                        total,
+                        parameter.unit,
+                        parts,
+                        shown_unit=shown_unit(parameter),
+                    )
+                )
                 key, item = _line_value(name, total, parameter.unit)
                 values[key] = item
                 continue
@@ -423,6 +575,8 @@ def annual_report(
         result = compute_report(report, metric=metric, library=library)
     except ReportError as exc:
         refusal = exc
+    if result is not None:
+        derivations = _with_defaults(derivations, line_streams, result, library)
     return AnnualReport(
         compiled.plan,
         through_month,

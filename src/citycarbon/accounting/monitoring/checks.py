@@ -6,6 +6,8 @@ accounting.monitoring.table.Placed`) and the configuration, and returns
 the configuration enables, in :data:`~citycarbon.accounting.monitoring.config.CHECK_NAMES` order.
 Values are compared exactly, as :class:`~decimal.Decimal` in the parameter's canonical unit; the
 vectorised screening (:mod:`~citycarbon.accounting.monitoring.screening`) finds the same.
+Messages state values in the plan's unit (:func:`~citycarbon.accounting.monitoring.table.
+shown_unit`: what the enterprise enters), converted exactly.
 
 =================  ========  ==============================================================
 check              severity  finds
@@ -30,22 +32,37 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from citycarbon.accounting.monitoring.config import CHECK_NAMES, CheckConfig, default_config
+from citycarbon.accounting.monitoring.config import (
+    CHECK_NAMES,
+    CheckConfig,
+    RangeRule,
+    default_config,
+    describe_band,
+)
 from citycarbon.accounting.monitoring.findings import Finding, finding, sort_findings
 from citycarbon.accounting.monitoring.ledger import LedgerRow
-from citycarbon.accounting.monitoring.plan import ELEMENT_CARBON, CompiledPlan
-from citycarbon.accounting.monitoring.table import Placed, period_label, place
+from citycarbon.accounting.monitoring.plan import ELEMENT_CARBON, CompiledPlan, CompiledStream
+from citycarbon.accounting.monitoring.table import (
+    Placed,
+    from_canonical,
+    period_label,
+    place,
+    shown_unit,
+)
 from citycarbon.numbers import CONTEXT
 from citycarbon.units import convert
 
 __all__ = [
     "CHECKS",
     "PeerDistribution",
+    "band_text",
+    "band_unit",
     "check_annual_totals",
     "check_carbon_band",
     "check_completeness",
@@ -64,8 +81,25 @@ __all__ = [
 
 Validator = Callable[[Placed, CheckConfig], list[Finding]]
 
-#: Carbon content per unit heat is compared in the unit the bands are printed in.
+#: Carbon content per unit heat is stated in the unit the bands are printed in when the plan
+#: has no unit for it (carbon from element carbon / NCV).
 BAND_UNIT: Final = "tC/TJ"
+
+
+def band_unit(stream: CompiledStream) -> str:
+    """The unit a fuel's carbon content per unit heat is stated in: the plan's unit of its
+    measured carbon content, else :data:`BAND_UNIT`."""
+    parameter = stream.parameters.get("carbon_content")
+    if parameter is not None and parameter.measured and parameter.plan.unit:
+        return parameter.plan.unit
+    return BAND_UNIT
+
+
+@cache
+def band_text(rule: RangeRule, table: str) -> str:
+    """:func:`~citycarbon.accounting.monitoring.config.describe_band`, memoised (a ledger
+    repeats the same few range rows)."""
+    return describe_band(rule, table)
 
 
 def shown(value: Decimal) -> str:
@@ -194,8 +228,7 @@ def check_negatives(placed: Placed, config: CheckConfig) -> list[Finding]:
             continue
         parameter = placed.parameter((row.stream, row.parameter))
         spec = parameter.field
-        unit = "%" if spec.kind == "fraction" else parameter.unit
-        scale = Decimal(100) if spec.kind == "fraction" else Decimal(1)
+        unit = shown_unit(parameter)
         if spec.minimum is not None and spec.minimum > 0 and value < spec.minimum:
             out.append(
                 finding(
@@ -205,7 +238,7 @@ def check_negatives(placed: Placed, config: CheckConfig) -> list[Finding]:
                     value=row.value,
                     at=row,
                     bound="at least",
-                    limit=shown(spec.minimum * scale),
+                    limit=shown(from_canonical(spec.minimum, parameter)),
                     unit=unit,
                 )
             )
@@ -218,7 +251,7 @@ def check_negatives(placed: Placed, config: CheckConfig) -> list[Finding]:
                     value=row.value,
                     at=row,
                     bound="at most",
-                    limit=shown(spec.maximum * scale),
+                    limit=shown(from_canonical(spec.maximum, parameter)),
                     unit=unit,
                 )
             )
@@ -266,15 +299,18 @@ def check_ranges(placed: Placed, config: CheckConfig) -> list[Finding]:
             continue
         low, high, hard_low, hard_high = rule.bounds(parameter.unit)
         fraction = parameter.field.kind == "fraction"
+        unit = shown_unit(parameter)
+        # The bounds as the message states them: in the shown unit (a rate's × 100).
         scale = Decimal(100) if fraction else Decimal(1)
-        unit = "%" if fraction else parameter.unit
+        stated = rule.bounds(parameter.unit if fraction else unit)
         common: dict[str, Any] = {
             "field": "value",
             "value": row.value,
             "subject": stream.subject,
             "rule": rule.id,
+            "band": band_text(rule, table.name),
             "unit": unit,
-            "shown": shown(value * scale),
+            "shown": shown(from_canonical(value, parameter)),
         }
         if (hard_low is not None and value < hard_low) or (
             hard_high is not None and value > hard_high
@@ -285,8 +321,8 @@ def check_ranges(placed: Placed, config: CheckConfig) -> list[Finding]:
                     "error",
                     at=row,
                     **common,
-                    low=_bound(hard_low, scale),
-                    high=_bound(hard_high, scale),
+                    low=_bound(stated[2], scale),
+                    high=_bound(stated[3], scale),
                 )
             )
         elif (low is not None and value < low) or (high is not None and value > high):
@@ -296,8 +332,8 @@ def check_ranges(placed: Placed, config: CheckConfig) -> list[Finding]:
                     severity,
                     at=row,
                     **common,
-                    low=_bound(low, scale),
-                    high=_bound(high, scale),
+                    low=_bound(stated[0], scale),
+                    high=_bound(stated[1], scale),
                 )
             )
     return out
@@ -348,8 +384,8 @@ def check_carbon_band(placed: Placed, config: CheckConfig) -> list[Finding]:
                 continue
             low, high, _, _ = rule.bounds("tC/GJ")
             if (low is not None and value < low) or (high is not None and value > high):
-                per_tj = convert(value, "tC/GJ", BAND_UNIT)
-                low_tj, high_tj, _, _ = rule.bounds(BAND_UNIT)
+                unit = band_unit(stream)
+                low_shown, high_shown, _, _ = rule.bounds(unit)
                 out.append(
                     finding(
                         "carbon_band",
@@ -357,11 +393,13 @@ def check_carbon_band(placed: Placed, config: CheckConfig) -> list[Finding]:
                         field="value",
                         value=row.value,
                         at=row,
-                        shown=shown(per_tj),
+                        shown=shown(convert(value, "tC/GJ", unit)),
+                        unit=unit,
                         subject=stream.subject,
                         rule=rule.id,
-                        low=_bound(low_tj, Decimal(1)),
-                        high=_bound(high_tj, Decimal(1)),
+                        band=band_text(rule, config.ranges.name),
+                        low=_bound(low_shown, Decimal(1)),
+                        high=_bound(high_shown, Decimal(1)),
                     )
                 )
     return out
@@ -380,8 +418,6 @@ def check_jumps(placed: Placed, config: CheckConfig) -> list[Finding]:
         if parameter.period != "month":
             continue
         threshold = thresholds.get(name, default)
-        fraction = parameter.field.kind == "fraction"
-        scale = Decimal(100) if fraction else Decimal(1)
         for month in sorted(periods):
             previous_rows = periods.get(month - 1)
             if not previous_rows:
@@ -408,9 +444,9 @@ def check_jumps(placed: Placed, config: CheckConfig) -> list[Finding]:
                     value=row.value,
                     at=row,
                     change=pct,
-                    previous=shown(prior * scale),
-                    current=shown(current * scale),
-                    unit="%" if fraction else parameter.unit,
+                    previous=shown(from_canonical(prior, parameter)),
+                    current=shown(from_canonical(current, parameter)),
+                    unit=shown_unit(parameter),
                     threshold=shown(threshold),
                 )
             )
@@ -437,7 +473,8 @@ def check_annual_totals(placed: Placed, config: CheckConfig) -> list[Finding]:
             if annual == 0
             else shown(CONTEXT.divide(difference * 100, annual).quantize(Decimal("0.01")))
         )
-        unit = placed.parameter(key).unit
+        parameter = placed.parameter(key)
+        unit = shown_unit(parameter)
         out.append(
             finding(
                 "annual_mismatch",
@@ -445,8 +482,8 @@ def check_annual_totals(placed: Placed, config: CheckConfig) -> list[Finding]:
                 field="value",
                 value=rows[0].value,
                 at=rows[0],
-                months=shown(total),
-                annual=shown(annual),
+                months=shown(from_canonical(total, parameter)),
+                annual=shown(from_canonical(annual, parameter)),
                 unit=unit,
                 difference=pct,
                 tolerance=shown(tolerance),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -25,14 +26,17 @@ from citycarbon.numbers import NumberError, to_decimal
 from citycarbon.units import UnitError, convert
 
 __all__ = [
+    "BAND_SOURCES",
     "CHECK_NAMES",
     "CheckConfig",
     "CheckSettings",
     "ConfigError",
     "RangeRule",
     "RangeTable",
+    "band_source",
     "default_config",
     "default_ranges",
+    "describe_band",
 ]
 
 #: The checks, in the order they run.
@@ -120,6 +124,53 @@ class RangeRule:
     ) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
         """``(low, high, hard_low, hard_high)`` converted to ``unit``."""
         return _converted(self, unit)
+
+
+#: Where a range comes from, told in words (English templates by kind; the server translates
+#: them): a published band names its document; a derived one says how it was derived.
+BAND_SOURCES: Final[dict[str, str]] = {
+    "published": "published: {document}",
+    "default_tolerance": "factor library default ± {tolerance}",
+    "default_points": "factor library default − {points} points (at least {floor}), up to "
+    "{ceiling}",
+    "product": "NCV band × carbon-content band",
+    "document": "{document}",
+}
+
+_DERIVED: Final = (
+    ("default_tolerance", re.compile(r"^factor library \S+ ± (?P<tolerance>.+)$")),
+    (
+        "default_points",
+        re.compile(
+            r"^factor library \S+ − (?P<points>\S+) points \(at least (?P<floor>[^)]+)\), "
+            r"up to (?P<ceiling>.+)$"
+        ),
+    ),
+    ("product", re.compile(r"^NCV band × carbon-content band\b")),
+)
+
+
+def band_source(rule: RangeRule) -> tuple[str, dict[str, str]]:
+    """How ``rule``'s range was made, as a kind of :data:`BAND_SOURCES` and its parameters.
+
+    The ``document`` column of a derived row names the factor row it starts from by id
+    ("factor library cc.bituminous_coal ± 7 %"); the kind leaves the id out (the rule's fuel
+    and parameter say which default it is). A document of no known form is quoted as written.
+    """
+    if rule.basis == "published":
+        return "published", {"document": rule.document}
+    for kind, pattern in _DERIVED:
+        match = pattern.match(rule.document)
+        if match is not None:
+            return kind, {k: v.strip() for k, v in match.groupdict().items()}
+    return "document", {"document": rule.document}
+
+
+def describe_band(rule: RangeRule, table: str = "ranges.csv") -> str:
+    """Where ``rule``'s range comes from, in English: ``ranges.csv, status D: factor library
+    default ± 7 %`` (the table, the row's verification status, :func:`band_source`)."""
+    kind, params = band_source(rule)
+    return f"{table}, status {rule.status}: {BAND_SOURCES[kind].format(**params)}"
 
 
 @cache

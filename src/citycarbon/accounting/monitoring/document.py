@@ -181,6 +181,10 @@ def _stream(raw: object, index: int, reader: _Reader) -> SourceStream | None:
             parsed = _parameter(item, str(name), f"{where}.parameters.{name}", reader)
             if parsed is not None:
                 parameters.append(parsed)
+        # In the source type's field order, not the mapping's: a plan stored where objects
+        # keep no key order (PostgreSQL jsonb) reads, numbers and shows its parameters the same.
+        rank = {f.name: i for i, f in enumerate(source.fields)} if source else {}
+        parameters.sort(key=lambda p: rank.get(p.name, len(rank)))
     return SourceStream(
         id=_text(raw.get("id")),
         facility=_text(raw.get("facility")),

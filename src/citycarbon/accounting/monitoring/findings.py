@@ -6,6 +6,10 @@ which the server stores), where it is (ledger row, field, value; enterprise, str
 month; sheet and column for a workbook) and an English message. The message is
 ``MESSAGES[code].format(**params)``: the server translates the template by its code and formats it
 with the same ``params``, so nothing but the code and the parameters has to be stored.
+
+A message states values in the unit the plan gives the parameter (the unit the enterprise
+enters; ``%`` for a rate) and names a range by its fuel and where it comes from (``band``: the
+ranges table, the row's status, how it was made); the range row's id stays in ``params["rule"]``.
 """
 
 from __future__ import annotations
@@ -95,12 +99,12 @@ MESSAGES: Final[dict[str, str]] = {
     "outside_field_bounds": "{parameter} must be {bound} {limit} {unit}",
     "evidence_missing": "a value measured by {method} needs its evidence (lab report, "
     "invoice) reference",
-    "out_of_range": "{parameter} {shown} {unit} is outside the expected range {low}–{high} "
-    "{unit} for {subject} ({rule})",
+    "out_of_range": "{parameter} {shown} {unit} is outside the expected range of {subject} "
+    "{low}–{high} {unit} ({band})",
     "out_of_hard_range": "{parameter} {shown} {unit} is outside the physically plausible range "
-    "{low}–{high} {unit} for {subject} ({rule})",
-    "carbon_band": "carbon content per unit heat {shown} tC/TJ is outside the plausible band "
-    "{low}–{high} tC/TJ for {subject} ({rule})",
+    "of {subject} {low}–{high} {unit} ({band})",
+    "carbon_band": "carbon content per unit heat {shown} {unit} is outside the plausible band "
+    "of {subject} {low}–{high} {unit} ({band})",
     "jump": "{parameter} changed by {change} % from {previous} to {current} {unit} "
     "(threshold {threshold} %)",
     "intensity_outlier": "emission intensity {intensity} {unit} is outside the peers' range "

@@ -18,13 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from citycarbon.accounting.monitoring.annual import primary_output
-from citycarbon.accounting.monitoring.checks import BAND_UNIT, PeerDistribution, peer_bounds
+from citycarbon.accounting.monitoring.checks import (
+    PeerDistribution,
+    band_text,
+    band_unit,
+    peer_bounds,
+)
 from citycarbon.accounting.monitoring.columns import (
     NONE,
     STRUCTURE_CODES,
@@ -33,13 +39,17 @@ from citycarbon.accounting.monitoring.columns import (
     PlanTable,
     place_columns,
 )
-from citycarbon.accounting.monitoring.config import CheckConfig, default_config
+from citycarbon.accounting.monitoring.config import (
+    CheckConfig,
+    RangeRule,
+    default_config,
+)
 from citycarbon.accounting.monitoring.findings import Finding, Severity, finding, sort_findings
-from citycarbon.accounting.monitoring.plan import ELEMENT_CARBON
+from citycarbon.accounting.monitoring.plan import ELEMENT_CARBON, CompiledParameter
 from citycarbon.accounting.monitoring.recompute import LineLayout, Recomputed, recompute
-from citycarbon.accounting.monitoring.table import period_label
+from citycarbon.accounting.monitoring.table import from_canonical, period_label, shown_unit
 from citycarbon.factors import FactorLibrary
-from citycarbon.units import DEFAULT_METRIC
+from citycarbon.units import DEFAULT_METRIC, convert
 
 __all__ = ["Screening", "screen"]
 
@@ -53,6 +63,19 @@ def _fmt(value: float) -> str:
     """A float as a message shows it (at most 6 decimals)."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _shown(value: float, parameter: CompiledParameter) -> str:
+    """A canonical value as a message states it: in the plan's unit (a rate in %)."""
+    return _fmt(float(from_canonical(Decimal(repr(value)), parameter)))
+
+
+def _stated(value: Decimal | None) -> str:
+    return "…" if value is None else _fmt(float(value))
+
+
+def _rules(config: CheckConfig) -> dict[str | None, RangeRule]:
+    return {rule.id: rule for rule in config.ranges.rules}
 
 
 @dataclass(frozen=True, eq=False)
@@ -292,15 +315,13 @@ def _negatives(out: _Out, config: CheckConfig) -> None:
     ):
 
         def params(p: int, bound: str = bound, limits: FloatArray = limits) -> dict[str, Any]:
-            fraction = bool(table.sp_fraction[int(placed.sp[p])])
-            limit = float(limits[int(placed.sp[p])]) * (100 if fraction else 1)
-            unit = "%" if fraction else table.sp_parameter[int(placed.sp[p])].unit
+            parameter = table.sp_parameter[int(placed.sp[p])]
             return {
                 "field": "value",
                 "value": _value(ledger, p),
                 "bound": bound,
-                "limit": _fmt(limit),
-                "unit": unit,
+                "limit": _shown(float(limits[int(placed.sp[p])]), parameter),
+                "unit": shown_unit(parameter),
             }
 
         out.rows("outside_field_bounds", severity, np.flatnonzero(mask), params)
@@ -356,9 +377,10 @@ def _ranges(out: _Out, config: CheckConfig) -> None:
     low, high, hard_low, hard_high = (bounds[sp, month, k] for k in range(4))
     hard = (value < hard_low) | (value > hard_high)
     soft = ~hard & ((value < low) | (value > high))
-    for mask, code, severity, lo, hi in (
-        (hard, "out_of_hard_range", "error", hard_low, hard_high),
-        (soft, "out_of_range", config.severity("ranges"), low, high),
+    rules = _rules(config)
+    for mask, code, severity, first in (
+        (hard, "out_of_hard_range", "error", 2),
+        (soft, "out_of_range", config.severity("ranges"), 0),
     ):
         for k in np.flatnonzero(mask).tolist():
             p = int(rows[k])
@@ -366,8 +388,11 @@ def _ranges(out: _Out, config: CheckConfig) -> None:
             stream = table.compiled[int(placed.plan[p])].streams[
                 ledger.streams[int(ledger.stream[p])]
             ]
-            scale = 100.0 if parameter.field.kind == "fraction" else 1.0
-            unit = "%" if scale == 100.0 else parameter.unit
+            rule = rules[ids[int(sp[k])][int(month[k])]]
+            unit = shown_unit(parameter)
+            fraction = parameter.field.kind == "fraction"
+            stated = rule.bounds(parameter.unit if fraction else unit)[first : first + 2]
+            scale = Decimal(100) if fraction else Decimal(1)
             out.row(
                 code,
                 cast(Severity, severity),
@@ -375,11 +400,12 @@ def _ranges(out: _Out, config: CheckConfig) -> None:
                 field="value",
                 value=_value(ledger, p),
                 subject=stream.subject,
-                rule=ids[int(sp[k])][int(month[k])],
+                rule=rule.id,
+                band=band_text(rule, config.ranges.name),
                 unit=unit,
-                shown=_fmt(float(value[k]) * scale),
-                low="…" if np.isnan(lo[k]) else _fmt(float(lo[k]) * scale),
-                high="…" if np.isnan(hi[k]) else _fmt(float(hi[k]) * scale),
+                shown=_shown(float(value[k]), parameter),
+                low=_stated(None if stated[0] is None else stated[0] * scale),
+                high=_stated(None if stated[1] is None else stated[1] * scale),
             )
 
 
@@ -420,6 +446,7 @@ def _carbon_band(out: _Out, config: CheckConfig) -> None:
     val = np.stack(values)
     sps = np.array(carbon_sps, dtype=np.int64)
     bounds, ids = _bounds_table(table, config, "carbon_band", "tC/GJ")
+    rules = _rules(config)
     flat_pos = pos.reshape(-1)
     have = np.flatnonzero(flat_pos != NONE)
     stream_k, month_k = np.divmod(have, 12)
@@ -433,27 +460,23 @@ def _carbon_band(out: _Out, config: CheckConfig) -> None:
         if not ((value < low) or (value > high)):
             continue
         p = int(pos[s, m])
-        rule = ids[sp][m]
+        rule = rules[ids[sp][m]]
         stream = table.compiled[int(placed.plan[p])].streams[ledger.streams[int(ledger.stream[p])]]
-        low_tj, high_tj = config.ranges.find(
-            "carbon_band",
-            "fuel_combustion",
-            stream.subject,
-            "carbon_content",
-            int(ledger.year[p]),
-            m + 1,
-        ).bounds(BAND_UNIT)[:2]  # type: ignore[union-attr]
+        unit = band_unit(stream)
+        low_shown, high_shown = rule.bounds(unit)[:2]
         out.row(
             "carbon_band",
             severity,
             p,
             field="value",
             value=_value(ledger, p),
-            shown=_fmt(value * 1000),
+            shown=_fmt(float(convert(Decimal(repr(value)), "tC/GJ", unit))),
+            unit=unit,
             subject=stream.subject,
-            rule=rule,
-            low="…" if low_tj is None else _fmt(float(low_tj)),
-            high="…" if high_tj is None else _fmt(float(high_tj)),
+            rule=rule.id,
+            band=band_text(rule, config.ranges.name),
+            low=_stated(low_shown),
+            high=_stated(high_shown),
         )
 
 
@@ -477,7 +500,6 @@ def _jumps(out: _Out, config: CheckConfig) -> None:
     for r, c in zip(*np.nonzero(flagged), strict=True):
         p = int(pos[r, c])
         parameter = table.sp_parameter[int(sps[r])]
-        scale = 100.0 if parameter.field.kind == "fraction" else 1.0
         before, now = float(prior[r, c]), float(current[r, c])
         pct = "∞" if before == 0 else _fmt(round((now - before) * 100 / before, 1))
         out.row(
@@ -487,9 +509,9 @@ def _jumps(out: _Out, config: CheckConfig) -> None:
             field="value",
             value=_value(ledger, p),
             change=pct,
-            previous=_fmt(before * scale),
-            current=_fmt(now * scale),
-            unit="%" if scale == 100.0 else parameter.unit,
+            previous=_shown(before, parameter),
+            current=_shown(now, parameter),
+            unit=shown_unit(parameter),
             threshold=_fmt(float(threshold[r])),
         )
 
@@ -512,6 +534,7 @@ def _annual_totals(out: _Out, config: CheckConfig) -> None:
     )
     for k in np.flatnonzero(flagged).tolist():
         p = int(positions[k])
+        parameter = table.sp_parameter[int(sps[k])]
         pct = (
             "∞" if annual[k] == 0 else _fmt(round(float(difference[k]) * 100 / float(annual[k]), 2))
         )
@@ -521,9 +544,9 @@ def _annual_totals(out: _Out, config: CheckConfig) -> None:
             p,
             field="value",
             value=_value(ledger, p),
-            months=_fmt(float(total[k])),
-            annual=_fmt(float(annual[k])),
-            unit=table.sp_parameter[int(sps[k])].unit,
+            months=_shown(float(total[k]), parameter),
+            annual=_shown(float(annual[k]), parameter),
+            unit=shown_unit(parameter),
             difference=pct,
             tolerance=_fmt(tolerance),
         )

@@ -19,10 +19,19 @@ from typing import Any
 from citycarbon.accounting.monitoring.findings import Finding, finding
 from citycarbon.accounting.monitoring.ledger import LedgerRow, period_key
 from citycarbon.accounting.monitoring.plan import CompiledParameter, CompiledPlan, canonical_unit
+from citycarbon.numbers import CONTEXT
 from citycarbon.units import UnitError, convert
 from citycarbon.units.registry import parse_unit
 
-__all__ = ["Placed", "convert_value", "period_label", "place"]
+__all__ = [
+    "Placed",
+    "convert_exactly",
+    "convert_value",
+    "from_canonical",
+    "period_label",
+    "place",
+    "shown_unit",
+]
 
 Key = tuple[str, str]
 
@@ -58,6 +67,36 @@ def convert_value(value: Decimal, unit: str, parameter: CompiledParameter) -> De
         raise UnitError(f"unit {unit!r} has the wrong dimension")
     ratio = _ratio(unit, target)
     return convert(value, unit, target) if ratio is None else value * ratio
+
+
+def shown_unit(parameter: CompiledParameter) -> str:
+    """The unit a message or a derivation states the parameter's values in: ``%`` for a rate,
+    else the plan's unit (the unit the enterprise enters, e.g. tC/TJ for carbon content), else
+    the canonical one."""
+    if parameter.field.kind == "fraction":
+        return "%"
+    return parameter.plan.unit or parameter.unit
+
+
+def from_canonical(value: Decimal, parameter: CompiledParameter) -> Decimal:
+    """``value`` in the parameter's canonical unit converted exactly to :func:`shown_unit`
+    (a rate × 100; 0.026 tC/GJ → 26 tC/TJ)."""
+    if parameter.field.kind == "fraction":
+        return CONTEXT.multiply(value, Decimal(100))
+    unit = shown_unit(parameter)
+    if not parameter.unit or unit == parameter.unit:
+        return value
+    return convert_exactly(value, parameter.unit, unit)
+
+
+def convert_exactly(value: Decimal, unit: str, target: str) -> Decimal:
+    """``value`` in ``unit`` converted to ``target`` with the 34 digits of
+    :data:`citycarbon.numbers.CONTEXT` (by the unit pair's factor; units with an offset by
+    :func:`citycarbon.units.convert`)."""
+    if unit == target:
+        return value
+    ratio = _ratio(unit, target)
+    return convert(value, unit, target) if ratio is None else CONTEXT.multiply(value, ratio)
 
 
 @cache

@@ -168,9 +168,10 @@ def test_ranges_warn_outside_the_band_and_refuse_outside_the_hard_band() -> None
     ]
     message = run_checks(PLAN, ledger)[0].message
     assert message == (
-        "ncv 12 GJ/t is outside the expected range 13.7–25.44 GJ/t for bituminous_coal "
-        "(ncv.bituminous_coal)"
+        "ncv 12 GJ/t is outside the expected range of bituminous_coal 13.7–25.44 GJ/t "
+        "(ranges.csv, status D: factor library default ± 30 %)"
     )
+    assert run_checks(PLAN, ledger)[0].params["rule"] == "ncv.bituminous_coal"
 
 
 RANGES = textwrap.dedent("""\

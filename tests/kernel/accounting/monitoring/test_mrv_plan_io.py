@@ -278,3 +278,15 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     book.save(path)
     with pytest.raises(InterchangeError, match="no sheet 'Ledger'"):
         read_document(path)
+
+
+def test_parameters_read_in_the_source_types_order_whatever_the_key_order() -> None:
+    # PostgreSQL's jsonb keeps no key order (shorter keys first): the same plan must read,
+    # number its ledger rows and show its parameters alike on every database.
+    data = json.loads(json.dumps(plan_as_dict(cement_plan())))
+    for stream in data["streams"]:
+        stream["parameters"] = dict(reversed(list(stream["parameters"].items())))
+    reread, found = plan_from_mapping(data)
+    assert (reread, found) == (cement_plan(), [])
+    coal = next(s for s in reread.streams if s.source == "fuel_combustion")  # type: ignore[union-attr]
+    assert [p.name for p in coal.parameters] == ["quantity", "ncv", "carbon_content", "oxidation"]
