@@ -83,7 +83,8 @@ def test_publishing_opens_the_figure_to_the_public(approved: World) -> None:
     client = Client()
     client.force_login(public)
     answer = client.get("/api/mrv/disclosures?year=2015").json()
-    assert [(a["enterprise"], a["tco2e"]) for a in answer] == [(OWN, "2617243.200")]
+    assert (answer["count"], answer["page"], answer["pages"]) == (1, 1, 1)
+    assert [(a["enterprise"], a["tco2e"]) for a in answer["items"]] == [(OWN, "2617243.200")]
     assert client.get("/mrv/disclosure/").status_code == 200
     # Everything else of the app stays closed to the public.
     assert client.get(f"/api/mrv/enterprises/{OWN}").status_code == 404

@@ -68,6 +68,15 @@ def planned(world: World) -> World:
     return world
 
 
+def _attempts(attempted: str = "mrv.submit_ledger") -> list[tuple[Any, ...]]:
+    """The refused attempts audited (``mrv.refused``): actor, object, code, field, value."""
+    return [
+        (e.actor_name, e.object_id, e.after["code"], e.after["field"], e.after["value"])
+        for e in AuditEvent.objects.filter(action="mrv.refused").order_by("pk")
+        if e.after["attempted"] == attempted
+    ]
+
+
 def test_a_clean_month_counts_at_once_and_again_changes_nothing(planned: World) -> None:
     reporter = planned.people["own_enterprise"]
     record = services.do_submit_ledger(reporter, planned.own, 2015, 1, month_rows(1))
@@ -91,7 +100,9 @@ def test_a_second_ledger_for_a_submitted_month_is_refused(
     with pytest.raises(ConflictError) as refused:
         services.do_submit_ledger(None, planned.own, 2015, 1, month_rows(1, coal="1"))
     assert (refused.value.field, refused.value.value) == ("month", "2015-01")
-    assert mrv_counts() == before
+    # Nothing changed; the attempt is audited (once).
+    assert mrv_counts().without_audit() == before.without_audit()
+    assert _attempts() == [("system", f"{OWN}/2015-01", "conflict", "month", "2015-01")]
 
 
 @pytest.mark.parametrize(
@@ -123,7 +134,9 @@ def test_an_error_refuses_the_month_naming_row_field_and_value(
         ]
     else:
         assert code_row_field_value in errors
-    assert mrv_counts() == before
+    assert mrv_counts().without_audit() == before.without_audit()
+    first = refused.value
+    assert _attempts() == [("system", f"{OWN}/2015-01", "invalid", first.field, first.value)]
     assert not LedgerMonth.objects.exists()
     assert not LedgerEntry.objects.exists()
 
@@ -217,7 +230,11 @@ def test_evidence_is_checked_by_content(planned: World, mrv_counts: Callable[[],
         assert (refused.value.field, refused.value.value) == ("file", "big.pdf")
         assert "49" in str(refused.value.message)
         assert "16" in str(refused.value.message)
-    assert mrv_counts() == before
+    assert mrv_counts().without_audit() == before.without_audit()
+    names = ["report.pdf", "report.exe", "report.xlsx", "empty.pdf", "big.pdf"]
+    assert _attempts("mrv.upload_evidence") == [
+        ("reporter-own", OWN, "invalid", "file", name) for name in names
+    ]
     assert services.do_upload_evidence(reporter, planned.own, "scan.PNG", PNG).kind == "png"
     assert EvidenceFile.objects.count() == 2
 

@@ -219,10 +219,9 @@ def test_the_api_enters_and_moves_a_plan(world: World) -> None:
     revised = client.post(base + "/revise", {"reason": "换煤种"}, content_type="application/json")
     assert revised.status_code == 201
     assert revised.json()["version"] == 2
-    assert [v["version"] for v in client.get(f"/api/mrv/enterprises/{OWN}/plans").json()] == [
-        2,
-        1,
-    ]
+    listed = client.get(f"/api/mrv/enterprises/{OWN}/plans").json()
+    assert (listed["count"], listed["pages"]) == (2, 1)
+    assert [v["version"] for v in listed["items"]] == [2, 1]
     upload = SimpleUploadedFile("plan.xlsx", _plan_workbook(2015, name="工作簿"))
     imported = client.post(base + "/import", {"file": upload})
     assert imported.status_code == 200, imported.content

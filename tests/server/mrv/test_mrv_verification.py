@@ -26,7 +26,7 @@ from citycarbon.server.common.errors import (
 )
 from citycarbon.server.common.models import AuditEvent, User
 from citycarbon.server.mrv import selectors, services
-from citycarbon.server.mrv.models import PerformanceEntry, VerificationAssignment
+from citycarbon.server.mrv.models import AnnualReport, PerformanceEntry, VerificationAssignment
 
 pytestmark = pytest.mark.django_db
 ON = date(2016, 4, 10)
@@ -94,7 +94,7 @@ def test_the_workflow(reported: World) -> None:
     with pytest.raises(PermissionDeniedError):
         services.do_correct_non_conformity(reported.people["own_official"], finding, "x")
     services.do_correct_non_conformity(
-        reported.people["own_enterprise"], finding, "已补录皮带秤校准记录"
+        reported.people["own_enterprise"], finding, "已补录皮带秤校准记录", on=date(2016, 4, 13)
     )
     services.do_close_non_conformity(verifier, mine, finding, on=date(2016, 4, 18))
     done = services.do_verification_report(
@@ -231,7 +231,7 @@ def test_the_api(reported: World) -> None:
     )  # fmt: skip
     finding = raised.json()["id"]
     corrected = enterprise.post(
-        f"{base}/primary/findings/{finding}/correct", {"correction": "已补充"},
+        f"{base}/primary/findings/{finding}/correct", {"correction": "已补充", "on": "2016-04-13"},
         content_type="application/json",
     )  # fmt: skip
     assert corrected.status_code == 200, corrected.content
@@ -282,7 +282,8 @@ def test_the_pages_walk_the_workflow(reported: World, language: str) -> None:
     finding = VerificationAssignment.objects.get().non_conformities.get()
     assert (
         enterprise.post(
-            f"{base}primary/findings/{finding.pk}/correct/", {"correction": "已补"}
+            f"{base}primary/findings/{finding.pk}/correct/",
+            {"correction": "已补", "on": "2016-04-13"},
         ).status_code
         == 302
     )
@@ -306,3 +307,59 @@ def test_the_pages_walk_the_workflow(reported: World, language: str) -> None:
     outsider = Client()
     outsider.force_login(reported.people["verifier_b"])
     assert outsider.post(f"{base}primary/plan/", {"on": "2016-04-11"}).status_code == 404
+
+
+def _ready_to_report(world: World) -> VerificationAssignment:
+    verifier = world.people["verifier"]
+    _assign(world)
+    mine = _act(world, "verifier")
+    services.do_verification_step(verifier, mine, "plan", date(2016, 4, 11))
+    services.do_verification_step(verifier, mine, "document_review", date(2016, 4, 12))
+    services.do_verification_step(verifier, mine, "site_visit", date(2016, 4, 14))
+    return _act(world, "verifier", "verification_report")
+
+
+def test_a_deducted_source_counts_against_the_verified_total(
+    reported: World, mrv_counts: Callable[[], Any]
+) -> None:
+    # Read under the cement guideline, which deducts exported electricity (净购入电力: the
+    # electricity sold is subtracted): its contribution is given as the report shows it, ≤ 0.
+    AnnualReport.objects.filter(enterprise=reported.own, year=2015).update(sector="cement")
+    verifier = reported.people["verifier"]
+    mine = _ready_to_report(reported)
+    before = mrv_counts()
+    with pytest.raises(ValidationFailedError) as refused:
+        services.do_verification_report(
+            verifier, mine,
+            {"fuel_combustion": Decimal("1000.000"), "exported_electricity": Decimal("20.5"),
+             "biomass_combustion": Decimal("3"), "hfc23_byproduct": Decimal("1")},
+            "positive", on=date(2016, 4, 20),
+        )  # fmt: skip
+    assert [(e.field, e.value) for e in refused.value.errors] == [
+        ("emissions.exported_electricity", "20.5"),  # deducted: not positive
+        ("emissions.biomass_combustion", "biomass_combustion"),  # a memo item, not in the total
+        ("emissions.hfc23_byproduct", "hfc23_byproduct"),  # not in the cement guideline
+    ]
+    assert mrv_counts() == before
+    done = services.do_verification_report(
+        verifier, mine,
+        {"fuel_combustion": Decimal("1000.000"), "exported_electricity": Decimal("-20.5")},
+        "positive", on=date(2016, 4, 20),
+    )  # fmt: skip
+    assert done.verified_tco2e == Decimal("979.500")  # 1000 − 20.5
+
+
+def test_an_added_source_is_not_negative(reported: World, mrv_counts: Callable[[], Any]) -> None:
+    mine = _ready_to_report(reported)
+    before = mrv_counts()
+    with pytest.raises(ValidationFailedError) as refused:
+        services.do_verification_report(
+            reported.people["verifier"], mine,
+            {"fuel_combustion": Decimal("-1"), "purchased_electricity": Decimal("0.0001")},
+            "positive", on=date(2016, 4, 20),
+        )  # fmt: skip
+    assert [(e.field, e.value) for e in refused.value.errors] == [
+        ("emissions.fuel_combustion", "-1"),
+        ("emissions.purchased_electricity", "0.0001"),  # four places
+    ]
+    assert mrv_counts() == before

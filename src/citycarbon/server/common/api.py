@@ -53,7 +53,9 @@ def paginate(items: Sequence[Any], query: PageQuery, out: Callable[[Any], Any]) 
     }
 
 
-def cached_read(*domains: str) -> Callable[[F], F]:
+def cached_read(
+    *domains: str, vary: Callable[[HttpRequest], Any] | None = None
+) -> Callable[[F], F]:
     """Cache the JSON answer of a ``GET`` operation until one of ``domains`` changes, for
     everyone with the caller's scope (:func:`selectors.scope_fingerprint`), per path, query
     string and language. Put it under the router's decorator::
@@ -64,6 +66,9 @@ def cached_read(*domains: str) -> Callable[[F], F]:
 
     Only answers with status 200 are stored (``config.api`` stores the rendered body); the
     operation must depend on the caller only through what their grants let them see.
+    ``vary(request)`` (anything with a stable ``repr``) is added to the key when the answer
+    depends on more than the data, the path and the query — today's date, for an answer
+    computed "as of today".
     """
 
     def decorate(view: F) -> F:
@@ -74,9 +79,12 @@ def cached_read(*domains: str) -> Callable[[F], F]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not cache.enabled() or request.method != "GET":
                 return view(request, *args, **kwargs)
+            parts: tuple[Any, ...] = (request.path, sorted(request.GET.lists()))
+            if vary is not None:
+                parts = (*parts, vary(request))
             cache_key = cache.key(
                 what,
-                (request.path, sorted(request.GET.lists())),
+                parts,
                 domains,
                 scope=selectors.scope_fingerprint(request.user),
             )

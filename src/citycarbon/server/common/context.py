@@ -25,6 +25,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestMeta:
     request_id: str = ""
     ip: str | None = None
+    #: ``"<METHOD> <path>"`` of the request (named by the audit events of refused attempts).
+    request: str = ""
 
 
 _NO_REQUEST = RequestMeta()

@@ -4,16 +4,20 @@ The API (``config.api``) and the pages (``common.middleware.DomainErrorMiddlewar
 HTTP in one place each: 400 invalid input, 403 not allowed, 404 not found (or not visible to
 this user), 409 conflicts with the record's state. Every error names the field and the value
 it refused where there is one; a refused batch carries one :class:`ErrorRecord` per problem.
+
+A refusal worth keeping in the audit trail carries the :class:`Attempt` it refused
+(:meth:`DomainError.attempting`); :mod:`citycarbon.server.common.refusals` records it once.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "Attempt",
     "ConflictError",
     "DomainError",
     "ErrorRecord",
@@ -50,6 +54,27 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What a refused request tried to do, as the audit trail names it.
+
+    Attributes:
+        action: The audit action the refusal is recorded under (``mrv.refused``).
+        attempted: What was tried: a service's audit action (``mrv.submit_ledger``) or
+            ``read`` for a page or endpoint that showed nothing.
+        object_type: The object's model label (``mrv.ledgermonth``), also when the object
+            does not exist (yet).
+        object_id: Its id, or its natural key when it has no row (``<code>/2015-03``).
+        object_repr: How it reads in the trail.
+    """
+
+    action: str
+    attempted: str
+    object_type: str
+    object_id: str
+    object_repr: str = ""
+
+
 class DomainError(Exception):
     """Base of every refusal a service makes; ``status`` is the HTTP status it maps to."""
 
@@ -69,6 +94,17 @@ class DomainError(Exception):
         self.field = field
         self.value = value
         self.errors = list(errors or [])
+        #: The attempt to record in the audit trail, if the refusal is one worth recording.
+        self.attempt: Attempt | None = None
+        #: Whether the attempt has been recorded (it is recorded once).
+        self.audited = False
+
+    def attempting(self, attempt: Attempt) -> Self:
+        """Mark this refusal as one to audit (the first attempt named wins); returns itself,
+        so ``raise NotFoundError(...).attempting(Attempt(...))`` reads as one statement."""
+        if self.attempt is None:
+            self.attempt = attempt
+        return self
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of the HTTP response."""

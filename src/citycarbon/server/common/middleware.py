@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from citycarbon.server.common import cache, context
+from citycarbon.server.common import cache, context, refusals
 from citycarbon.server.common.errors import DomainError
 
 __all__ = [
@@ -45,7 +45,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = context.RequestMeta(
-            request_id=context.request_id_from(request), ip=context.client_ip(request)
+            request_id=context.request_id_from(request),
+            ip=context.client_ip(request),
+            request=f"{request.method} {request.path}"[:300],
         )
         request.request_id = meta.request_id
         with context.using(meta):
@@ -208,8 +210,10 @@ class SecurityHeadersMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages: a :class:`DomainError` raised by a view becomes an error page with its status.
-    (The API maps the same errors in ``config.api``.)"""
+    """Pages: a :class:`DomainError` raised by a view becomes an error page with its status,
+    and a refusal marked as an attempt is recorded in the audit trail
+    (:func:`~citycarbon.server.common.refusals.record_request_refusal`). (The API maps the same
+    errors in ``config.api``.)"""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -220,6 +224,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or _is_api(request):
             return None
+        refusals.record_request_refusal(request, exception)
         return render(
             request,
             "common/error.html",

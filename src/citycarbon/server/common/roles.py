@@ -16,15 +16,18 @@ and public reference data can be read by all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
+
+from django.db.models import Q
 
 from citycarbon.server.common.choices import Role, ScopeKind
 
 __all__ = [
     "Grant",
+    "Reach",
     "RoleSpec",
     "ScopeKindSpec",
     "action_of",
@@ -63,6 +66,22 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How a kind of scope reaches a model through other records than a foreign-key path —
+    a verifier organisation reaches the plans, ledgers and reports of the enterprise-years it
+    is assigned to, through its assignments.
+
+    Both functions take what the scope kind's ``reach`` gave for the grant's scope id (its
+    *reach items*, computed once per request): ``rows`` the filter on the model's queryset
+    (one condition, a subquery at most — never a query per row), ``covers`` the same rule on
+    one instance, saved or not, without a query.
+    """
+
+    rows: Callable[[frozenset[Any]], Q]
+    covers: Callable[[Any, frozenset[Any]], bool]
+
+
+@dataclass(frozen=True)
 class ScopeKindSpec:
     """A kind of scope: how to expand one scope id into the ids of the objects it covers.
 
@@ -75,6 +94,12 @@ class ScopeKindSpec:
     #: The domains (app labels) whose data ``expand`` reads: its results are cached until one
     #: of them changes (none: computed once per request).
     domains: tuple[str, ...] = ()
+    #: The reach items of a scope id (for ``reaches``), computed like ``expand`` (cached for
+    #: ``domains`` and the day: they may depend on the date, e.g. a sanction in force).
+    reach: Callable[[int], frozenset[Any]] | None = None
+    #: Model label (``mrv.annualreport``) → how the scope reaches the model through its reach
+    #: items, in addition to the model's own ``scope_lookups``.
+    reaches: Mapping[str, Reach] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

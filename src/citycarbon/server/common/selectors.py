@@ -32,7 +32,14 @@ from citycarbon.server.common.models import (
     User,
     VersionedRecord,
 )
-from citycarbon.server.common.roles import PUBLIC_GRANT, Grant, role_spec, scope_kind_spec
+from citycarbon.server.common.roles import (
+    PUBLIC_GRANT,
+    Grant,
+    Reach,
+    action_of,
+    role_spec,
+    scope_kind_spec,
+)
 
 __all__ = [
     "AuditFilter",
@@ -59,6 +66,7 @@ AnyUser: TypeAlias = User | AnonymousUser
 _GRANTS_ATTR = "_citycarbon_grants"
 _EXPANSIONS_ATTR = "_citycarbon_scope_expansions"
 _FINGERPRINT_ATTR = "_citycarbon_scope_fingerprint"
+_REACH_ATTR = "_citycarbon_scope_reach"
 #: Role assignments and scope expansions are cached (keyed by the generations they read) for
 #: at most this long, so even a change made behind the services' back is seen within it.
 GRANTS_CACHE_SECONDS = 60
@@ -105,7 +113,7 @@ def grants_for(user: AnyUser | None) -> tuple[Grant, ...]:
 
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached grants (after the user's role assignments changed)."""
-    for attr in (_GRANTS_ATTR, _EXPANSIONS_ATTR, _FINGERPRINT_ATTR):
+    for attr in (_GRANTS_ATTR, _EXPANSIONS_ATTR, _REACH_ATTR, _FINGERPRINT_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -141,6 +149,34 @@ def _expand(user: AnyUser | None, grant: Grant) -> frozenset[int] | None:
     return memo[key]
 
 
+def _reach_items(user: AnyUser | None, grant: Grant) -> frozenset[Any]:
+    """The grant's reach items (``ScopeKindSpec.reach``; empty when the kind has none),
+    memoised per user object and cached like the scope's expansion — for the day too, since
+    they may depend on the date."""
+    spec = scope_kind_spec(grant.scope_kind)
+    reach = spec.reach
+    if reach is None:
+        return frozenset()
+    key = (grant.scope_kind, grant.scope_id)
+    memo: dict[tuple[str, int], frozenset[Any]] | None = getattr(user, _REACH_ATTR, None)
+    if memo is None:
+        memo = {}
+        if user is not None and user.is_authenticated:
+            setattr(user, _REACH_ATTR, memo)
+    if key not in memo:
+        if spec.domains:
+            memo[key] = cache.cached(
+                "common.reach",
+                (*key, timezone.localdate().isoformat()),
+                spec.domains,
+                lambda: reach(grant.scope_id),
+                timeout=GRANTS_CACHE_SECONDS,
+            )
+        else:
+            memo[key] = reach(grant.scope_id)
+    return memo[key]
+
+
 def describe_scope(kind: str, scope_id: int) -> str:
     """The name of a scope (``郑州市``), cached until the data it is read from change."""
     spec = scope_kind_spec(kind)
@@ -157,8 +193,9 @@ def describe_scope(kind: str, scope_id: int) -> str:
 
 def scope_fingerprint(user: AnyUser | None) -> str:
     """What the user may see and do, as a short key: their grants with the ids each scope
-    covers. Users with the same roles over the same jurisdictions have the same fingerprint
-    (and share cached values); nothing of the user themself is in it."""
+    covers (and its reach items, if its kind has any). Users with the same roles over the same
+    jurisdictions have the same fingerprint (and share cached values); nothing of the user
+    themself is in it."""
     cached_value: str | None = getattr(user, _FINGERPRINT_ATTR, None)
     if cached_value is not None:
         return cached_value
@@ -169,6 +206,7 @@ def scope_fingerprint(user: AnyUser | None) -> str:
                 grant.scope_kind,
                 grant.read_only,
                 None if (ids := _expand(user, grant)) is None else sorted(ids),
+                *((sorted(reached),) if (reached := _reach_items(user, grant)) else ()),
             )
         )
         for grant in grants_for(user)
@@ -211,8 +249,10 @@ def scoped(qs: QuerySet[M], user: AnyUser | None, perm: str | None = None) -> Qu
     "jurisdiction"}``: a jurisdiction-scoped grant covers rows whose ``jurisdiction`` lies in
     its subtree; ``""`` means the row *is* the scope object). A model with
     ``scope_lookups = None`` is not divided by scope: the permission alone decides. A global
-    grant covers every row. Roles that do not see unpublished work see versioned records only
-    once published.
+    grant covers every row. A scope kind may also reach a model through other records
+    (``ScopeKindSpec.reaches``: a verifier organisation, the enterprise-years it is assigned
+    to): those rows are added by one condition. Roles that do not see unpublished work see
+    versioned records only once published.
     """
     model = qs.model
     perm = perm or perm_for(model, "view")
@@ -225,11 +265,18 @@ def scoped(qs: QuerySet[M], user: AnyUser | None, perm: str | None = None) -> Qu
         ids = _expand(user, grant)
         if ids is None or lookups is None:
             condition = Q()
-        elif grant.scope_kind in lookups:
-            lookup = lookups[grant.scope_kind]
-            condition = Q(**{f"{lookup}__in" if lookup else "pk__in": sorted(ids)})
         else:
-            continue  # this kind of scope does not reach this model
+            parts: list[Q] = []
+            if grant.scope_kind in lookups:
+                lookup = lookups[grant.scope_kind]
+                parts.append(Q(**{f"{lookup}__in" if lookup else "pk__in": sorted(ids)}))
+            reach = _reach_of(model, grant)
+            reached = _reach_items(user, grant) if reach is not None else frozenset()
+            if reach is not None and reached:
+                parts.append(reach.rows(reached))
+            if not parts:
+                continue  # this kind of scope does not reach this model
+            condition = parts[0] if len(parts) == 1 else parts[0] | parts[1]
         if versioned and not grant.spec.sees_unpublished:
             condition &= Q(state=LifecycleState.PUBLISHED)
         if not condition:
@@ -241,6 +288,11 @@ def scoped(qs: QuerySet[M], user: AnyUser | None, perm: str | None = None) -> Qu
     for condition in conditions[1:]:
         combined |= condition
     return qs.filter(combined)
+
+
+def _reach_of(model: type[Model], grant: Grant) -> Reach | None:
+    """How the grant's kind of scope reaches ``model`` through other records, if it does."""
+    return scope_kind_spec(grant.scope_kind).reaches.get(model._meta.label_lower)
 
 
 def _follow(instance: Model, lookup: str) -> Any:
@@ -274,6 +326,9 @@ def can(user: AnyUser | None, perm: str, obj: Model | None = None) -> bool:
             return True
         if grant.scope_kind in lookups and _follow(obj, lookups[grant.scope_kind]) in ids:
             return True
+        reach = _reach_of(type(obj), grant)
+        if reach is not None and reach.covers(obj, _reach_items(user, grant)):
+            return True
     return False
 
 
@@ -287,10 +342,24 @@ def require(user: AnyUser | None, perm: str, obj: Model | None = None) -> None:
     if can(user, perm, obj):
         return
     if obj is None or obj._state.adding:
-        raise PermissionDeniedError()
+        raise _forbidden(user, perm)
     if not can(user, perm_for(type(obj), "view"), obj):
         raise NotFoundError(_not_found(type(obj)), field="id", value=getattr(obj, "pk", None))
-    raise PermissionDeniedError()
+    raise _forbidden(user, perm)
+
+
+def _forbidden(user: AnyUser, perm: str) -> PermissionDeniedError:
+    """403, saying so when the caller's access token is read-only and this is not a read."""
+    if getattr(user, READ_ONLY_ATTR, False) and action_of(perm) != "view":
+        return PermissionDeniedError(
+            _(
+                "This access token is read-only: it may only read. Create a token with "
+                "read_only: false to write."
+            ),
+            field="token",
+            value="read_only",
+        )
+    return PermissionDeniedError()
 
 
 def _not_found(model: type[Model]) -> str:

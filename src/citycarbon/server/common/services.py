@@ -26,7 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citycarbon.server.common import cache, context
+from citycarbon.server.common import cache
 from citycarbon.server.common.choices import AuditAction, LifecycleState
 from citycarbon.server.common.errors import (
     ConflictError,
@@ -45,12 +45,19 @@ from citycarbon.server.common.models import (
     User,
     VersionedRecord,
 )
+from citycarbon.server.common.refusals import (
+    audited_refusals,
+    record_refusal,
+    record_request_refusal,
+    write_event,
+)
 from citycarbon.server.common.roles import role_spec, scope_kind_spec
 from citycarbon.server.common.selectors import can, forget_grants, perm_for, require
 
 __all__ = [
     "LIFECYCLE_STEPS",
     "TOKEN_PREFIX",
+    "audited_refusals",
     "do_approve",
     "do_assign_role",
     "do_clear_login_failures",
@@ -71,6 +78,8 @@ __all__ = [
     "do_update_draft",
     "hash_token",
     "record_event",
+    "record_refusal",
+    "record_request_refusal",
     "snapshot",
     "touch_token",
 ]
@@ -113,26 +122,23 @@ def record_event(
     """Write one audit event. Must run inside the transaction of the change it records.
 
     Renews the generation of the object's domain in the same transaction
-    (:mod:`citycarbon.server.common.cache`)."""
+    (:mod:`citycarbon.server.common.cache`). A *refused* attempt, which changes nothing, is
+    recorded with :func:`record_refusal` instead (its own transaction, no generation renewed)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the transaction of their change")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    meta = context.current()
-    event = AuditEvent.objects.create(
+    event = write_event(
         actor=actor,
-        actor_name=actor.get_username() if actor is not None else "system",
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_repr=object_repr[:200],
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
+        object_repr=object_repr,
+        before=before,
+        after=after,
         reason=reason,
-        request_id=meta.request_id,
-        ip=meta.ip,
     )
     # Cached values read from this domain are computed afresh once the change commits.
     cache.bump(cache.domain_of(object_type))

@@ -3,7 +3,8 @@
 Each app contributes a router; errors are mapped to HTTP here and only here:
 
 - :class:`~citycarbon.server.common.errors.DomainError` → its status (400, 403, 404, 409) with
-  ``{"code", "message", "field", "value", "errors"}``;
+  ``{"code", "message", "field", "value", "errors"}`` (and a refusal marked as an attempt is
+  recorded in the audit trail: ``common.refusals``);
 - invalid request data (schema validation) → 422 with the same shape, one error per field;
 - no or bad credentials → 401; Django's own 404 and permission refusals → 404 and 403.
 
@@ -37,6 +38,7 @@ from citycarbon.server.common.api import router as common_router
 from citycarbon.server.common.api import store_answer
 from citycarbon.server.common.auth import public_auth
 from citycarbon.server.common.errors import DomainError
+from citycarbon.server.common.refusals import record_request_refusal
 from citycarbon.server.common.schemas import ErrorOut
 from citycarbon.server.factors.api import router as factors_router
 from citycarbon.server.geo.api import router as geo_router
@@ -171,6 +173,7 @@ def _json(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRespon
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    record_request_refusal(request, error)  # a refusal marked as an attempt is audited
     return _json(request, error.status, error.as_dict())
 
 

@@ -39,10 +39,13 @@ __all__ = [
     "BIG_FIELDS",
     "DOMAINS",
     "category_detail",
+    "category_figures",
     "category_table",
+    "category_totals",
     "ceads_comparison",
     "ceads_series_for",
     "current_runs",
+    "current_runs_of_year",
     "inventories",
     "inventory",
     "jurisdiction_summary",
@@ -153,6 +156,72 @@ def current_runs(user: AnyUser, jurisdiction: Jurisdiction) -> dict[int, Invento
     for item in qs:
         best.setdefault(item.inventory.year, item)
     return dict(sorted(best.items()))
+
+
+def current_runs_of_year(
+    user: AnyUser, jurisdictions: Iterable[Jurisdiction], year: int
+) -> dict[int, InventoryRun]:
+    """The figure of ``year`` of each jurisdiction (by primary key), as :func:`current_runs`
+    chooses it (same visibility; large columns deferred), read in one query."""
+    ids = [j.pk for j in jurisdictions]
+    best: dict[int, InventoryRun] = {}
+    qs = (
+        runs(user)
+        .filter(inventory__jurisdiction__in=ids, inventory__year=year, status=RunStatus.DONE)
+        .order_by("inventory__jurisdiction_id", "-inventory__version", "-finished_at", "-pk")
+    )
+    for item in qs:
+        best.setdefault(item.inventory.jurisdiction_id, item)
+    return best
+
+
+def category_totals(
+    result: Mapping[str, Any] | None,
+) -> tuple[dict[str, float | None], dict[str, dict[str, float]]]:
+    """Direct emissions [tCO2e] of each direct category of a compilation's result (``None``
+    for a confidential one, which the result shows as ``C``) and, by category, the sum of its
+    lines by sub-category code (a category's lines: energy balance rows give fuel combustion
+    its IPCC codes 1A1a, 1A2f …). What the summary keeps as ``by_category_tco2e`` and
+    ``by_subcategory_tco2e``."""
+    by_category: dict[str, float | None] = {}
+    by_subcategory: dict[str, dict[str, float]] = {}
+    for data in (result or {}).get("categories") or []:
+        if data.get("reporting", "direct") != "direct":
+            continue
+        tco2e = data.get("tco2e")
+        number = isinstance(tco2e, (int, float)) and not isinstance(tco2e, bool)
+        by_category[str(data["id"])] = float(tco2e) if number else None
+        codes: dict[str, float] = {}
+        for line in data.get("lines") or []:
+            code = str(line.get("subcategory") or data.get("code") or "")
+            codes[code] = codes.get(code, 0.0) + float(line.get("tco2e") or 0.0)
+        if codes:
+            by_subcategory[str(data["id"])] = codes
+    return by_category, by_subcategory
+
+
+def category_figures(
+    items: Iterable[InventoryRun],
+) -> dict[int, tuple[dict[str, float | None], dict[str, dict[str, float]]]]:
+    """The category totals of each compilation (by primary key): from its summary, or — for a
+    compilation made before the summary kept them — from its result, read for those only (one
+    query for them all, none when every summary has them)."""
+    out: dict[int, tuple[dict[str, float | None], dict[str, dict[str, float]]]] = {}
+    older: list[int] = []
+    for item in items:
+        summary = item.summary or {}
+        if "by_category_tco2e" in summary:
+            out[item.pk] = (
+                dict(summary["by_category_tco2e"]),
+                {k: dict(v) for k, v in (summary.get("by_subcategory_tco2e") or {}).items()},
+            )
+        else:
+            older.append(item.pk)
+    if older:
+        found = InventoryRun.objects.filter(pk__in=older).values_list("pk", "result__categories")
+        for pk, categories in found:
+            out[pk] = category_totals({"categories": categories})
+    return out
 
 
 def latest_inventory(user: AnyUser, jurisdiction: Jurisdiction) -> dict[str, Any] | None:

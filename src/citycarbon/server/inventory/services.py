@@ -48,6 +48,7 @@ from citycarbon.server.factors.selectors import factor_library, rows_digest
 from citycarbon.server.geo.models import Jurisdiction
 from citycarbon.server.inventory.choices import InventoryAction, RunStage, RunStatus
 from citycarbon.server.inventory.models import Inventory, InventoryRun
+from citycarbon.server.inventory.selectors import category_totals
 from citycarbon.server.inventory.validators import MAX_FORM_CHARS, error_record, form_errors
 from citycarbon.units import METRICS
 
@@ -307,10 +308,13 @@ def _compiled(run: InventoryRun) -> InventoryResult:
 def _summary(result: InventoryResult, data: Mapping[str, Any]) -> dict[str, Any]:
     totals: Any = data["totals"]
     completeness = dict(result.completeness)
+    by_category, by_subcategory = category_totals(data)
     return {
         "total_tco2e": float(result.total().value),
         "total_without_lucf_tco2e": float(result.total(include_lucf=False).value),
         "by_sector_tco2e": {s: totals["by_sector"][s]["tco2e"] for s in SECTORS},
+        "by_category_tco2e": by_category,
+        "by_subcategory_tco2e": by_subcategory,
         "by_gas_t": totals["by_gas_t"],
         "by_gas_tco2e": totals["by_gas_tco2e"],
         "indirect": result.indirect,

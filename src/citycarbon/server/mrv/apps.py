@@ -26,6 +26,7 @@ class MrvConfig(AppConfig):
             enterprise_ids,
             organisation_ids,
         )
+        from citycarbon.server.mrv.selectors.access import VERIFIER_REACHES, assigned_years
         from citycarbon.server.stats.apps import add_navigation
 
         register_actions(MrvAction)
@@ -34,6 +35,7 @@ class MrvConfig(AppConfig):
                 kind=MrvScopeKind.ENTERPRISE.value,
                 expand=enterprise_ids,
                 describe=describe_enterprise,
+                domains=("mrv",),  # the expansion is cached until the register changes
             )
         )
         register_scope_kind(
@@ -41,6 +43,10 @@ class MrvConfig(AppConfig):
                 kind=MrvScopeKind.VERIFIER_ORGANISATION.value,
                 expand=organisation_ids,
                 describe=describe_organisation,
+                domains=("mrv",),
+                # … and, through its assignments, the enterprise-years it verifies (read only).
+                reach=assigned_years,
+                reaches=VERIFIER_REACHES,
             )
         )
         # Enterprise accounts see their own enterprise's records, enter its monitoring plans
@@ -104,3 +110,5 @@ class MrvConfig(AppConfig):
         # and only the assigned verifier takes the verification's steps.
         restrict_role(Role.CITY_OFFICE.value, ("mrv.signoff_*", "mrv.verify_*"))
         add_navigation(NAVIGATION, ("mrv:enterprise_list", _("Enterprises"), "mrv.view_enterprise"))
+        # The published emissions: everyone who may read them, the public included.
+        add_navigation(NAVIGATION, ("mrv:disclosure_list", _("Disclosure"), "mrv.view_disclosure"))

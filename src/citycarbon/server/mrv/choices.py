@@ -191,4 +191,7 @@ class MrvAction(Choices):
     VERIFICATION_APPROVE = "mrv.approve_verification", _("Verified emissions approved")
     SPOT_CHECKS = "mrv.spot_checks", _("Spot checks drawn")
     VERIFICATION_REFUSED = "mrv.verification_refused", _("Verification action refused")
+    #: Any other refused attempt worth keeping (``common.refusals``): a ledger or evidence
+    #: refused, a report submitted without its sign-off, another enterprise's data.
+    REFUSED = "mrv.refused", _("Attempt refused")
     DISCLOSURE_PUBLISH = "mrv.publish_disclosure", _("Verified emissions published")

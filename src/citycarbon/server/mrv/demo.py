@@ -35,7 +35,7 @@ __all__ = ["DEMO_ENTERPRISES", "DEMO_VERIFIERS", "DemoOutcome", "demo_accounts",
 DEMO_ENTERPRISE = "91410185YY1850016K"
 DEMO_VERIFIER = "91410105YY1050019C"
 REGISTERED_ON = date(2014, 1, 1)
-SCREENING_SOURCE = "示例筛查 demo screening (illustrative)"
+SCREENING_SOURCE = "示例筛查"
 
 
 def _e(
@@ -121,17 +121,16 @@ DEMO_ENTERPRISES: list[dict[str, Any]] = [
     _e("91410108YY1080015J", "huiji", ["food_tobacco_beverage"], "惠济示例速冻食品有限公司",
        "Huiji Example Frozen Foods Co., Ltd.", "designated", 2014, "4200", "11800",
        [("FR", "速冻车间", "Freezing plant")],
-       note="扩建后预计超过能耗门槛，市应对气候变化处指定纳入（示例）。"
-            " Designated by the office ahead of an expansion (illustrative)."),
+       note="扩建后预计超过能耗门槛，市应对气候变化处指定纳入（示例）。"),
 ]  # fmt: skip
 
 #: (enterprise, status, date, successors, reason)
 DEMO_STATUS_CHANGES: list[tuple[str, str, date, list[str], str]] = [
     ("91410183YY1830031R", EnterpriseStatus.MERGED.value, date(2014, 6, 30),
      ["91410183YY1830023Y"],
-     "兼并重组（示例） Merged in the consolidation of small mines (illustrative)."),
+     "小煤矿兼并重组（示例）。"),
     ("91410182YY182001X8", EnterpriseStatus.CLOSED.value, date(2015, 12, 31), [],
-     "淘汰落后产能（示例） Closed under the capacity phase-out (illustrative)."),
+     "淘汰落后产能关停（示例）。"),
 ]  # fmt: skip
 
 
@@ -154,10 +153,9 @@ DEMO_VERIFIERS = (
         ("power_generation", "coal_mining", "cement", "other_industry", "ceramics",
          "machinery", "electronics", "food_tobacco_beverage"),
         performance=(("late_report", date(2015, 5, 8),
-                      "2014年度核查报告迟交8天（示例）。 "
-                      "Verification report 8 days late (illustrative)."),),
+                      "2014年度核查报告迟交8天（示例）。"),),
         sanctions=(("warning", date(2015, 6, 1), None,
-                    "核查报告迟交（示例）。 Late verification report (illustrative)."),),
+                    "核查报告迟交（示例）。"),),
         staff=(("核查员甲（示例）", "verifier"), ("核查员乙（示例）", "")),
     ),
     DemoVerifier(
@@ -166,11 +164,9 @@ DEMO_VERIFIERS = (
         "Zhengzhou Example Low-Carbon Certification Centre Co., Ltd.",
         ("aluminium_electrolysis", "other_nonferrous", "power_generation"),
         performance=(("overturned_finding", date(2016, 6, 15),
-                      "抽查发现2015年度电解铝排放低估（示例）。 A spot check found 2015 "
-                      "potline emissions understated (illustrative)."),),
+                      "抽查发现2015年度电解铝排放低估（示例）。"),),
         sanctions=(("suspension", date(2016, 7, 1), date(2016, 12, 31),
-                    "核查结论被抽查推翻（示例）。 "
-                    "Finding overturned by a spot check (illustrative)."),),
+                    "核查结论被抽查推翻（示例）。"),),
         staff=(("核查员丙（示例）", ""),),
     ),
 )  # fmt: skip
@@ -208,7 +204,7 @@ def _calendar(year: int) -> dict[str, Any]:
         "verification_due": date(year + 1, 4, 30),
         "approval_due": date(year + 1, 6, 30),
         "reminder_days": [30, 7, 1],
-        "note": "示例日程 Illustrative calendar.",
+        "note": "示例日程。",
     }
 
 
@@ -223,7 +219,7 @@ def load_demo() -> DemoOutcome:
                 valid_from_year=2010,
                 energy_tce=Decimal(5000),
                 emissions_tco2e=Decimal(13000),
-                note="“十二五”重点排放单位门槛 12th Five-Year Plan thresholds",
+                note="“十二五”重点排放单位门槛（示例）",
             )
         for data in DEMO_ENTERPRISES:
             if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():

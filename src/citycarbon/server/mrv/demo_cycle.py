@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from citycarbon.numbers import quantize
 from citycarbon.server.common.errors import ValidationFailedError
 from citycarbon.server.mrv import services
 from citycarbon.server.mrv.models import (
@@ -47,9 +48,9 @@ def _power(code: str, name: str, unit: str) -> dict[str, Any]:
         "facilities": [{"id": unit, "name": name}],
         "streams": [
             {"id": "coal", "facility": unit, "source": "fuel_combustion",
-             "fuel": "bituminous_coal", "name": "燃煤 coal", "parameters": _COAL},
+             "fuel": "bituminous_coal", "name": "燃煤", "parameters": _COAL},
             {"id": "power", "facility": unit, "kind": "production", "product": "electricity",
-             "name": "供电量 electricity supplied",
+             "name": "供电量",
              "parameters": {"output": {"method": "meter", "unit": "MWh"}}},
         ],
     }  # fmt: skip
@@ -63,12 +64,12 @@ def _cement(code: str, name: str, kiln: str) -> dict[str, Any]:
         "facilities": [{"id": kiln, "name": name}],
         "streams": [
             {"id": "coal", "facility": kiln, "source": "fuel_combustion",
-             "fuel": "bituminous_coal", "name": "窑头窑尾燃煤 kiln coal", "parameters": _COAL},
+             "fuel": "bituminous_coal", "name": "窑头窑尾燃煤", "parameters": _COAL},
             {"id": "power", "facility": kiln, "source": "purchased_electricity",
-             "name": "外购电力 purchased electricity",
+             "name": "外购电力",
              "parameters": {"quantity": {"method": "meter", "unit": "MWh"}}},
             {"id": "clinker", "facility": kiln, "kind": "production", "product": "clinker",
-             "name": "熟料 clinker",
+             "name": "熟料",
              "parameters": {"output": {"method": "weighbridge", "unit": "t"}}},
         ],
     }  # fmt: skip
@@ -176,7 +177,7 @@ def load_demo_cycle() -> DemoCycle:
     if power is not None:
         services.do_upload_evidence(
             None, power, "示例化验报告-2015-01.pdf", DEMO_LAB_REPORT,
-            description="2015年1月入厂煤化验报告（示例） January coal lab report (illustrative)",
+            description="2015年1月入厂煤化验报告（示例）",
         )  # fmt: skip
     for code, last in LAST_MONTH.items():
         item = Enterprise.objects.filter(credit_code=code).first()
@@ -203,8 +204,7 @@ def load_demo_cycle() -> DemoCycle:
                 services.do_acknowledge_finding(
                     None,
                     finding,
-                    "换用平煤矿区来煤，发热量较高，有化验报告为证（示例）。 Coal from another "
-                    "mine, higher calorific value, lab report attached (illustrative).",
+                    "换用平煤矿区来煤，发热量较高，有化验报告为证（示例）。",
                 )
             outcome.months += 1
     for code, day in REPORTED.items():
@@ -241,18 +241,17 @@ def _load_verifications() -> int:
         services.do_verification_step(None, record, "document_review", date(2016, 4, 8))
         finding = services.do_raise_non_conformity(
             None, record,
-            "7月入厂煤低位发热量跳变，化验报告未归档（示例）。 The July NCV jump's lab report "
-            "was not filed (illustrative).",
+            "7月入厂煤低位发热量跳变，化验报告未归档（示例）。",
             on=date(2016, 4, 8),
         )  # fmt: skip
         services.do_correct_non_conformity(
-            None, finding, "已补充归档7月化验报告（示例）。 The July lab report is now filed."
+            None, finding, "已补充归档7月化验报告（示例）。", on=date(2016, 4, 11)
         )
         services.do_verification_step(None, record, "site_visit", date(2016, 4, 12))
         services.do_close_non_conformity(None, record, finding, on=date(2016, 4, 13))
         report = record.report
         emissions = {
-            source: Decimal(value).quantize(Decimal("0.001"))
+            source: quantize(Decimal(value), Decimal("0.001"))
             for source, value in (report.figures.get("by_source") or {}).items()
         }
         services.do_verification_report(

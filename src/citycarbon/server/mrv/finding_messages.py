@@ -1,14 +1,65 @@
 """The kernel's finding templates (:data:`citycarbon.accounting.monitoring.findings.MESSAGES`)
 marked for translation: the server formats the translated template with the finding's
-parameters. A test checks that the two stay the same."""
+parameters (:func:`localised_params`). A test checks that the two stay the same."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
-__all__ = ["TEMPLATES"]
+from citycarbon.accounting.monitoring.config import (
+    BAND_SOURCES,
+    RangeRule,
+    band_source,
+    default_config,
+)
+
+__all__ = ["BAND_TEMPLATES", "TEMPLATES", "localised_params"]
+
+#: How a range's source is told (:data:`~citycarbon.accounting.monitoring.config.BAND_SOURCES`)
+#: marked for translation; ``band`` puts the table and the row's status before it.
+BAND_TEMPLATES: Final[dict[str, str]] = {
+    "published": gettext_noop("published: {document}"),
+    "default_tolerance": gettext_noop("factor library default ± {tolerance}"),
+    "default_points": gettext_noop(
+        "factor library default − {points} points (at least {floor}), up to {ceiling}"
+    ),
+    "product": gettext_noop("NCV band × carbon-content band"),
+    "document": "{document}",
+}
+_BAND: Final = gettext_noop("{table}, status {status}: {source}")
+
+assert set(BAND_TEMPLATES) == set(BAND_SOURCES)
+
+
+@cache
+def _ranges() -> tuple[str, dict[str, RangeRule]]:
+    table = default_config().ranges
+    return table.name, {rule.id: rule for rule in table.rules}
+
+
+def localised_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A finding's parameters with the range it names (``rule``, a row of ``ranges.csv``) told
+    in the active language as ``band``: the table, the row's status and how the range was made
+    ("ranges.csv，状态 D：因子库缺省值 ± 7 %"). Findings stored before ``band`` existed get it
+    too; a row the shipped table does not have keeps the kernel's text (or its id)."""
+    out = dict(params)
+    rule_id = out.get("rule")
+    if rule_id is None:
+        return out
+    name, rules = _ranges()
+    rule = rules.get(str(rule_id))
+    if rule is None:
+        out.setdefault("band", str(rule_id))
+        return out
+    kind, values = band_source(rule)
+    source = gettext(BAND_TEMPLATES[kind]).format(**values)
+    out["band"] = gettext(_BAND).format(table=name, status=rule.status, source=source)
+    return out
+
 
 TEMPLATES: Final[dict[str, str]] = {
     "read_required": gettext_noop("{key} is required"),
@@ -104,16 +155,16 @@ TEMPLATES: Final[dict[str, str]] = {
         "a value measured by {method} needs its evidence (lab report, invoice) reference"
     ),
     "out_of_range": gettext_noop(
-        "{parameter} {shown} {unit} is outside the expected range {low}–{high} {unit} for"
-        " {subject} ({rule})"
+        "{parameter} {shown} {unit} is outside the expected range of {subject} {low}–{high} "
+        "{unit} ({band})"
     ),
     "out_of_hard_range": gettext_noop(
-        "{parameter} {shown} {unit} is outside the physically plausible range "
-        "{low}–{high} {unit} for {subject} ({rule})"
+        "{parameter} {shown} {unit} is outside the physically plausible range of {subject} "
+        "{low}–{high} {unit} ({band})"
     ),
     "carbon_band": gettext_noop(
-        "carbon content per unit heat {shown} tC/TJ is outside the plausible band "
-        "{low}–{high} tC/TJ for {subject} ({rule})"
+        "carbon content per unit heat {shown} {unit} is outside the plausible band of "
+        "{subject} {low}–{high} {unit} ({band})"
     ),
     "jump": gettext_noop(
         "{parameter} changed by {change} % from {previous} to {current} {unit} (threshold"

@@ -20,7 +20,7 @@ from citycarbon.accounting.monitoring.findings import MESSAGES
 from citycarbon.accounting.monitoring.template import write_template
 from citycarbon.accounting.monitoring.workbook import read_workbook
 from citycarbon.server.common.errors import ErrorRecord
-from citycarbon.server.mrv.finding_messages import TEMPLATES
+from citycarbon.server.mrv.finding_messages import TEMPLATES, localised_params
 
 __all__ = [
     "PlanRow",
@@ -44,7 +44,7 @@ def finding_message(item: Finding) -> str:
     if template is None:
         return item.message
     try:
-        return gettext(template).format(**item.params)
+        return gettext(template).format(**localised_params(item.params))
     except (KeyError, IndexError, ValueError):
         return item.message
 
@@ -56,7 +56,7 @@ def stored_message(code: str, params: Mapping[str, Any], english: str) -> str:
     if template is None:
         return english
     try:
-        return gettext(template).format(**params)
+        return gettext(template).format(**localised_params(params))
     except (KeyError, IndexError, ValueError):
         return english
 

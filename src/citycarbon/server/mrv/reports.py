@@ -5,11 +5,24 @@ through :func:`citycarbon.accounting.monitoring.annual_report`, and its result k
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from citycarbon.accounting.monitoring import Finding, LedgerRow, MonitoringPlan, annual_report
+from citycarbon.numbers import round_emissions, to_decimal
 
-__all__ = ["ReportBuild", "build_figures"]
+__all__ = ["ReportBuild", "build_figures", "reported_figure"]
+
+
+def reported_figure(value: Any) -> str | None:
+    """An emission figure of a built report [tCO2e] as reported (the API, the pages): the
+    stored exact text rounded once by the numbers policy, 0.01 t half-up
+    (:func:`citycarbon.numbers.round_emissions`, as ``citycarbon calc`` reports it);
+    ``None`` stays ``None``. ``"2903871.607464959999999999999811896"`` → ``"2903871.61"``."""
+    if value is None or value == "":
+        return None
+    exact = value if isinstance(value, Decimal) else to_decimal(str(value))
+    return str(round_emissions(exact))
 
 
 class ReportBuild:

@@ -278,6 +278,11 @@ def page_report_step() -> dict[str, Any] | None:
     return None if found is None else {**found, "step": "submit"}
 
 
+def page_report_document() -> dict[str, Any] | None:
+    found = page_report()
+    return None if found is None else {**found, "kind": "json"}
+
+
 def api_report() -> dict[str, Any] | None:
     found = _report()
     return (
@@ -428,6 +433,7 @@ SAMPLES = {
     "api:upload_evidence": api_enterprise,
     "mrv:report_detail": page_report,
     "mrv:report_step": page_report_step,
+    "mrv:report_document": page_report_document,
     "api:list_reports": api_enterprise,
     "api:get_report": api_report,
     "api:build_report": api_report,
@@ -435,6 +441,7 @@ SAMPLES = {
     "api:withdraw_sign_off": api_report,
     "api:submit_report": api_report,
     "api:correct_report": api_report,
+    "api:report_document": api_report,
     "mrv:verification_detail": page_verification,
     "mrv:verification_office": page_verification_office,
     "mrv:verification_act": page_verification_act,

@@ -118,6 +118,11 @@ urlpatterns += [
         views.report_step,
         name="report_step",
     ),
+    re_path(
+        rf"^enterprises/{CODE}/reports/(?P<year>[0-9]{{4}})/document\.(?P<kind>json|yaml|xlsx)$",
+        views.report_document,
+        name="report_document",
+    ),
 ]
 
 VERIFICATION = r"verifications/(?P<code>[0-9A-Za-z]{1,40})/(?P<year>[0-9]{4})"

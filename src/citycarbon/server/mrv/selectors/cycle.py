@@ -1,31 +1,23 @@
-"""Read queries of the MRV app, always scoped to what the user may see (``common.selectors.
-scoped``), and the read-side rules: the coverage thresholds in force, whether a verifier may
-verify an enterprise on a day, what an enterprise owes on a day.
-
-Functions marked *unscoped* read on behalf of the system (the services' checks, the scope
-expansion); they never hand rows to a user directly.
-"""
+"""Reads of the compliance cycle: the calendar and an enterprise's obligations, monitoring plans,
+monthly ledgers and evidence, annual reports, verification, disclosure and reconciliation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from citycarbon.accounting.sectors import sectors as kernel_sectors
-from citycarbon.server.common.choices import LifecycleState, localised
+from citycarbon.server.common.choices import LifecycleState
 from citycarbon.server.common.errors import NotFoundError
-from citycarbon.server.common.models import RoleAssignment
 from citycarbon.server.common.selectors import AnyUser, can, get_visible, perm_for, scoped
 from citycarbon.server.geo.models import Jurisdiction
 from citycarbon.server.inventory import selectors as inventory_selectors
-from citycarbon.server.mrv.choices import EnterpriseStatus, MrvScopeKind
-from citycarbon.server.mrv.coverage import DEFAULT_RULES, Thresholds
 from citycarbon.server.mrv.deadlines import (
     CalendarDates,
     Deadline,
@@ -34,411 +26,31 @@ from citycarbon.server.mrv.deadlines import (
     reminder_dates,
     standing,
 )
-from citycarbon.server.mrv.eligibility import AccreditationSpan, SanctionSpan, refusals
 from citycarbon.server.mrv.models import (
-    Accreditation,
     AnnualReport,
     ComplianceCalendar,
-    Contact,
-    CoverageRule,
     Disclosure,
     Enterprise,
     EvidenceFile,
-    Facility,
     LedgerEntry,
     LedgerFinding,
     LedgerMonth,
     MonitoringPlan,
     NonConformity,
-    PerformanceEntry,
-    Sanction,
-    ScreeningProposal,
-    ScreeningRun,
     SignOff,
-    StatusChange,
     VerificationAssignment,
     VerificationStep,
     VerifiedEmission,
-    VerifierOrganisation,
-    VerifierStaff,
 )
-from citycarbon.server.mrv.reconcile import reconcile
-
-__all__ = [
-    "EnterpriseFilter",
-    "Obligation",
-    "acknowledgements_of",
-    "active_span",
-    "approved_plan",
-    "calendar",
-    "calendar_dates",
-    "calendars",
-    "can_verify",
-    "coverage_rule_list",
-    "coverage_rules",
-    "disclosure_table",
-    "disclosures",
-    "enterprise",
-    "enterprises",
-    "entries_of",
-    "evidence_file",
-    "evidence_of",
-    "findings_of",
-    "ledger_finding",
-    "ledger_month",
-    "ledger_months",
-    "ledger_months_one",
-    "non_conformities_of",
-    "obligations",
-    "plan",
-    "plan_versions",
-    "plans_of",
-    "reconciliation",
-    "reconciliation_root",
-    "report",
-    "reports_of",
-    "screening_run",
-    "screening_runs",
-    "sector_choices",
-    "sign_offs_of",
-    "steps_of",
-    "verification_of",
-    "verification_refusals",
-    "verifications",
-    "verified_of",
-    "verifier_organisation",
-    "verifier_organisations",
-]
-
-
-# --- scopes (unscoped: the scope registry expands and describes ids) --------------------------
-
-
-def enterprise_ids(pk: int) -> frozenset[int]:
-    """An ``enterprise`` scope covers that enterprise (empty when there is none)."""
-    return frozenset(Enterprise.objects.filter(pk=pk).values_list("pk", flat=True))
-
-
-def describe_enterprise(pk: int) -> str:
-    found = Enterprise.objects.filter(pk=pk).first()
-    return found.name if found is not None else f"#{pk}"
-
-
-def organisation_ids(pk: int) -> frozenset[int]:
-    return frozenset(VerifierOrganisation.objects.filter(pk=pk).values_list("pk", flat=True))
-
-
-def describe_organisation(pk: int) -> str:
-    found = VerifierOrganisation.objects.filter(pk=pk).first()
-    return found.name if found is not None else f"#{pk}"
-
-
-# --- sector guidelines (the kernel's) ---------------------------------------------------------
-
-
-def sector_choices() -> list[tuple[str, str]]:
-    """Every sector guideline of ``citycarbon.accounting`` as (id, name in the active
-    language), in the order of the three NDRC batches."""
-    return [(key, localised(item.name_zh, item.name_en)) for key, item in kernel_sectors().items()]
-
-
-def sector_names() -> dict[str, str]:
-    return dict(sector_choices())
-
-
-# --- the register -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EnterpriseFilter:
-    """What the enterprise list filters on (all optional; ``q`` searches names and codes)."""
-
-    jurisdiction: str = ""
-    sector: str = ""
-    status: str = ""
-    q: str = ""
-
-    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-        if self.jurisdiction:
-            place = Jurisdiction.objects.filter(code=self.jurisdiction).first()
-            if place is None:
-                return qs.none()
-            from citycarbon.server.geo.selectors import subtree_ids
-
-            qs = qs.filter(jurisdiction__in=sorted(subtree_ids(place.pk)))
-        if self.sector:
-            qs = qs.filter(sectors__sector=self.sector)
-        if self.status:
-            qs = qs.filter(status=self.status)
-        if self.q:
-            qs = qs.filter(
-                Q(name_zh__icontains=self.q)
-                | Q(name_en__icontains=self.q)
-                | Q(credit_code__icontains=self.q)
-            )
-        return qs
-
-
-def _enterprise_base() -> QuerySet[Enterprise]:
-    return Enterprise.objects.select_related("jurisdiction").prefetch_related("sectors")
-
-
-def enterprises(
-    user: AnyUser | None, filters: EnterpriseFilter | None = None
-) -> QuerySet[Enterprise]:
-    """The enterprises ``user`` may see, filtered, by name."""
-    qs = scoped(_enterprise_base(), user)
-    if filters is not None:
-        qs = filters.apply(qs)
-    return qs.order_by("name_zh", "credit_code")
-
-
-def enterprise(user: AnyUser | None, credit_code: str) -> Enterprise:
-    """One enterprise the user may see, by credit code (404 otherwise)."""
-    return get_visible(_enterprise_base(), user, "credit_code", credit_code)
-
-
-def facilities_of(item: Enterprise) -> QuerySet[Facility]:
-    """The facilities of an enterprise the caller has already fetched through
-    :func:`enterprise`."""
-    return Facility.objects.filter(enterprise=item).order_by("code")
-
-
-def contacts_of(item: Enterprise) -> QuerySet[Contact]:
-    return Contact.objects.filter(enterprise=item).order_by("function", "name", "pk")
-
-
-def status_history(item: Enterprise) -> QuerySet[StatusChange]:
-    """The status history of a fetched enterprise, oldest first, with the successors."""
-    return (
-        StatusChange.objects.filter(enterprise=item)
-        .prefetch_related(
-            Prefetch("successors", queryset=Enterprise.objects.order_by("name_zh", "credit_code"))
-        )
-        .select_related("recorded_by")
-        .order_by("effective_on", "pk")
-    )
-
-
-def predecessors_of(
-    user: AnyUser | None, item: Enterprise
-) -> list[tuple[Enterprise, StatusChange]]:
-    """The enterprises that merged into or split into ``item`` (those the user may see),
-    with the change that says so."""
-    changes = (
-        StatusChange.objects.filter(successors=item)
-        .select_related("enterprise", "enterprise__jurisdiction")
-        .order_by("effective_on", "pk")
-    )
-    visible = set(
-        scoped(Enterprise.objects.all(), user)
-        .filter(pk__in=[change.enterprise_id for change in changes])
-        .values_list("pk", flat=True)
-    )
-    return [(change.enterprise, change) for change in changes if change.enterprise_id in visible]
-
-
-def visible_names(user: AnyUser | None, ids: Iterable[int]) -> set[int]:
-    """Which of the enterprise ids the user may see."""
-    return set(
-        scoped(Enterprise.objects.filter(pk__in=list(ids)), user).values_list("pk", flat=True)
-    )
-
-
-def role_assignments_of(user: AnyUser | None, item: Enterprise) -> list[RoleAssignment]:
-    """Who holds a role over the enterprise — for those who may see role assignments (the
-    office); empty for everyone else."""
-    if not can(user, perm_for(RoleAssignment, "view")):
-        return []
-    return list(
-        RoleAssignment.objects.filter(scope_kind=MrvScopeKind.ENTERPRISE.value, scope_id=item.pk)
-        .select_related("user")
-        .order_by("role", "user__username")
-    )
-
-
-def entry_jurisdictions(user: AnyUser | None) -> list[Jurisdiction]:
-    """The jurisdictions in which ``user`` may register enterprises."""
-    from citycarbon.server.geo.selectors import jurisdictions
-
-    return [
-        place
-        for place in jurisdictions(user)
-        if can(user, perm_for(Enterprise, "add"), Enterprise(jurisdiction=place))
-    ]
-
-
-def status_counts(user: AnyUser | None) -> dict[str, int]:
-    rows = scoped(Enterprise.objects.all(), user).values("status").annotate(n=Count("pk"))
-    found = {row["status"]: row["n"] for row in rows}
-    return {status.value: found.get(status.value, 0) for status in EnterpriseStatus}
-
-
-def active_span(item: Enterprise) -> tuple[date | None, date | None]:
-    """When the enterprise entered the register (its first ``active`` status) and when it
-    stopped (its status date, when it is no longer active)."""
-    first = (
-        StatusChange.objects.filter(enterprise=item, status=EnterpriseStatus.ACTIVE)
-        .order_by("effective_on", "pk")
-        .values_list("effective_on", flat=True)
-        .first()
-    )
-    until = None if item.is_active else item.status_since
-    return first, until
-
-
-# --- coverage thresholds ----------------------------------------------------------------------
-
-
-def coverage_rule_list(user: AnyUser | None) -> QuerySet[CoverageRule]:
-    return scoped(CoverageRule.objects.all(), user).order_by("valid_from_year")
-
-
-def coverage_rules() -> tuple[Thresholds, ...]:
-    """*Unscoped.* The thresholds in force: the office's rules, or the default when it has
-    set none."""
-    rules = tuple(
-        Thresholds(rule.valid_from_year, rule.energy_tce, rule.emissions_tco2e)
-        for rule in CoverageRule.objects.order_by("valid_from_year")
-    )
-    return rules or DEFAULT_RULES
-
-
-def rules_data(rules: Iterable[Thresholds]) -> list[dict[str, Any]]:
-    return [
-        {
-            "valid_from_year": rule.valid_from_year,
-            "energy_tce": str(rule.energy_tce),
-            "emissions_tco2e": str(rule.emissions_tco2e),
-        }
-        for rule in rules
-    ]
-
-
-# --- screening --------------------------------------------------------------------------------
-
-
-def _runs() -> QuerySet[ScreeningRun]:
-    return ScreeningRun.objects.select_related("created_by", "jurisdiction").annotate(
-        proposal_count=Count("proposals"),
-        pending_count=Count("proposals", filter=Q(proposals__decision="pending")),
-    )
-
-
-def screening_runs(user: AnyUser | None) -> QuerySet[ScreeningRun]:
-    """The screening runs the user may see, newest first, with their proposal counts."""
-    return scoped(_runs(), user).order_by("-created_at", "-pk")
-
-
-def screening_run(user: AnyUser | None, pk: Any) -> ScreeningRun:
-    return get_visible(_runs(), user, "pk", pk)
-
-
-def proposals_of(run: ScreeningRun) -> QuerySet[ScreeningProposal]:
-    return (
-        ScreeningProposal.objects.filter(run=run)
-        .select_related("jurisdiction", "enterprise", "decided_by")
-        .order_by("credit_code")
-    )
-
-
-def proposal(user: AnyUser | None, pk: Any) -> ScreeningProposal:
-    return get_visible(
-        ScreeningProposal.objects.select_related("run", "jurisdiction", "enterprise"),
-        user,
-        "pk",
-        pk,
-    )
-
-
-# --- verifier organisations -------------------------------------------------------------------
-
-
-def verifier_organisations(user: AnyUser | None) -> QuerySet[VerifierOrganisation]:
-    return (
-        scoped(VerifierOrganisation.objects.select_related("jurisdiction"), user)
-        .prefetch_related(
-            Prefetch(
-                "accreditations", queryset=Accreditation.objects.order_by("-valid_from", "pk")
-            ),
-            Prefetch("sanctions", queryset=Sanction.objects.order_by("-effective_from", "-pk")),
-        )
-        .annotate(staff_count=Count("staff", filter=Q(staff__left_on__isnull=True), distinct=True))
-        .order_by("name_zh", "credit_code")
-    )
-
-
-def verifier_organisation(user: AnyUser | None, credit_code: str) -> VerifierOrganisation:
-    return get_visible(
-        VerifierOrganisation.objects.select_related("jurisdiction"),
-        user,
-        "credit_code",
-        credit_code,
-    )
-
-
-def accreditations_of(item: VerifierOrganisation) -> QuerySet[Accreditation]:
-    return Accreditation.objects.filter(organisation=item).order_by("-valid_from", "pk")
-
-
-def staff_of(item: VerifierOrganisation) -> QuerySet[VerifierStaff]:
-    return (
-        VerifierStaff.objects.filter(organisation=item)
-        .select_related("user")
-        .order_by("left_on", "name", "pk")
-    )
-
-
-def performance_of(item: VerifierOrganisation) -> QuerySet[PerformanceEntry]:
-    return (
-        PerformanceEntry.objects.filter(organisation=item)
-        .select_related("enterprise")
-        .order_by("-occurred_on", "-pk")
-    )
-
-
-def sanctions_of(item: VerifierOrganisation) -> QuerySet[Sanction]:
-    return Sanction.objects.filter(organisation=item).order_by("-effective_from", "-pk")
-
-
-def _spans(
-    accreditations: Iterable[Accreditation], sanctions: Iterable[Sanction]
-) -> tuple[list[AccreditationSpan], list[SanctionSpan]]:
-    return (
-        [AccreditationSpan(a.valid_from, a.valid_to, frozenset(a.sectors)) for a in accreditations],
-        [SanctionSpan(s.kind, s.effective_from, s.effective_to) for s in sanctions],
-    )
-
-
-def verification_refusals(
-    organisation: VerifierOrganisation, item: Enterprise, on: date
-) -> list[tuple[str, tuple[str, ...]]]:
-    """*Unscoped.* Why ``organisation`` may not verify ``item`` on ``on`` (empty: it may):
-    ``removed``, ``suspended``, ``not_accredited``, ``out_of_scope`` (with the sector
-    guidelines its valid accreditations do not cover)."""
-    accreditations, sanctions = _spans(
-        Accreditation.objects.filter(organisation=organisation),
-        Sanction.objects.filter(organisation=organisation),
-    )
-    sectors = item.sectors.values_list("sector", flat=True)
-    return refusals(sectors, accreditations, sanctions, on)
-
-
-def can_verify(organisation: VerifierOrganisation, item: Enterprise, on_date: date) -> bool:
-    """*Unscoped.* Whether the organisation may verify the enterprise on the day: a valid
-    accreditation covering the enterprise's sector guidelines, and neither suspended nor
-    removed."""
-    return not verification_refusals(organisation, item, on_date)
-
-
-def eligible_today(organisation: VerifierOrganisation, on: date) -> bool:
-    """Whether the organisation holds a valid accreditation and no suspension or removal
-    (from its prefetched accreditations and sanctions)."""
-    accreditations, sanctions = _spans(
-        organisation.accreditations.all(), organisation.sanctions.all()
-    )
-    return not refusals((), accreditations, sanctions, on)
-
+from citycarbon.server.mrv.reconcile import (
+    UNMAPPED,
+    InventoryFigures,
+    SectorLine,
+    category_code,
+    category_name,
+    reconcile,
+)
+from citycarbon.server.mrv.selectors.register import active_span, foreign_enterprise
 
 # --- the compliance calendar ------------------------------------------------------------------
 
@@ -508,11 +120,17 @@ def obligations(
     user: AnyUser | None, item: Enterprise, on: date, *, year: int | None = None
 ) -> list[Obligation]:
     """Every deadline of the calendars the user may see (or of ``year``) for a fetched
-    enterprise, with where each stands on ``on``, by due date."""
+    enterprise, with where each stands on ``on``, by due date — of the years whose records the
+    user may see (a verifier: the years it verifies; checked without a query)."""
     qs = calendars(user)
     if year is not None:
         qs = qs.filter(year=year)
-    found = list(qs.order_by("year"))
+    view = perm_for(MonitoringPlan, "view")
+    found = [
+        entry
+        for entry in qs.order_by("year")
+        if can(user, view, MonitoringPlan(enterprise=item, year=entry.year))
+    ]
     active_from, active_until = active_span(item)
     done = done_keys(item, [c.year for c in found])
     result: list[Obligation] = []
@@ -736,11 +354,30 @@ def verifications(
     """The verifications the user may see (a verifier: its organisation's), by year and
     enterprise."""
     qs = VerificationAssignment.objects.select_related(
-        "enterprise", "organisation", "report", "assigned_by", "reported_by", "approved_by"
+        "enterprise",
+        "organisation",
+        "report",
+        "report__plan",
+        "assigned_by",
+        "reported_by",
+        "approved_by",
     )
     if year is not None:
         qs = qs.filter(year=year)
     return scoped(qs, user).order_by("-year", "enterprise__credit_code", "kind")
+
+
+def verification_summaries(
+    user: AnyUser | None, year: int | None = None
+) -> QuerySet[VerificationAssignment]:
+    """:func:`verifications` with only what a list shows read along (the enterprise and the
+    organisation; not the report and its figures)."""
+    return (
+        verifications(user, year)
+        .select_related(None)
+        .select_related("enterprise", "organisation")
+        .order_by("-year", "enterprise__credit_code", "kind", "pk")
+    )
 
 
 def verification_of(
@@ -750,8 +387,22 @@ def verification_of(
     404 when none."""
     found = list(verifications(user, year).filter(enterprise__credit_code=credit_code))
     if not found:
-        raise NotFoundError(_("No such verification."), field="year", value=year)
+        error = no_verification(credit_code, year)
+        attempt = foreign_enterprise(user, credit_code)
+        if attempt is not None:
+            error.attempting(attempt)  # another enterprise's: audited
+        raise error
     return found
+
+
+def no_verification(credit_code: str, year: int) -> NotFoundError:
+    """The refusal of an enterprise-year's verification that does not exist or that the user
+    may not see — the same answer, naming what was asked for (never a row's id)."""
+    return NotFoundError(
+        _("No verification of %(code)s for %(year)s.") % {"code": credit_code, "year": year},
+        field="year",
+        value=year,
+    )
 
 
 def steps_of(record: VerificationAssignment) -> QuerySet[VerificationStep]:
@@ -766,6 +417,53 @@ def non_conformities_of(record: VerificationAssignment) -> QuerySet[NonConformit
 
 def verified_of(record: VerificationAssignment) -> QuerySet[VerifiedEmission]:
     return VerifiedEmission.objects.filter(assignment=record).order_by("source")
+
+
+@dataclass(frozen=True)
+class VerificationParts:
+    """What a verification shows besides its own row: its steps, its findings, its verified
+    emissions by source, and the acknowledged warnings of its enterprise-year's ledger."""
+
+    steps: list[VerificationStep]
+    non_conformities: list[NonConformity]
+    verified: list[VerifiedEmission]
+    acknowledgements: list[LedgerFinding]
+
+
+def verification_parts(
+    records: Sequence[VerificationAssignment],
+) -> dict[int, VerificationParts]:
+    """*Unscoped (the caller fetched the records).* The parts of each record (by its id), in
+    three queries for all of them plus one per enterprise-year (a primary verification and its
+    spot check share theirs) — not four per record."""
+    ids = [record.pk for record in records]
+    steps: dict[int, list[VerificationStep]] = {pk: [] for pk in ids}
+    for step in VerificationStep.objects.filter(assignment__in=ids).select_related("recorded_by"):
+        steps[step.assignment_id].append(step)
+    findings: dict[int, list[NonConformity]] = {pk: [] for pk in ids}
+    for finding in NonConformity.objects.filter(assignment__in=ids).select_related(
+        "raised_by", "corrected_by", "closed_by"
+    ):
+        findings[finding.assignment_id].append(finding)
+    verified: dict[int, list[VerifiedEmission]] = {pk: [] for pk in ids}
+    for figure in VerifiedEmission.objects.filter(assignment__in=ids).order_by(
+        "assignment", "source"
+    ):
+        verified[figure.assignment_id].append(figure)
+    acknowledged: dict[tuple[int, int], list[LedgerFinding]] = {}
+    for record in records:
+        where = (record.enterprise_id, record.year)
+        if where not in acknowledged:
+            acknowledged[where] = list(acknowledgements_of(record.enterprise, record.year))
+    return {
+        record.pk: VerificationParts(
+            steps=steps[record.pk],
+            non_conformities=findings[record.pk],
+            verified=verified[record.pk],
+            acknowledgements=acknowledged[(record.enterprise_id, record.year)],
+        )
+        for record in records
+    }
 
 
 def acknowledgements_of(item: Enterprise, year: int) -> QuerySet[LedgerFinding]:
@@ -817,10 +515,57 @@ def disclosure_table(user: AnyUser | None, year: int | None = None) -> list[dict
     return out
 
 
+#: Names of the reconciliation's groups that are not inventory sectors, and of its category
+#: keys that are not inventory categories.
+_GROUP_NAMES = {
+    "indirect": gettext_lazy("Indirect (purchased and exported electricity and heat)"),
+    "memo": gettext_lazy("Memo (biogenic CO2, outside the totals)"),
+    "recovered": gettext_lazy("Recovered CO2 and CH4 (deducted)"),
+    "other": gettext_lazy("Other (no inventory sector)"),
+}
+_CATEGORY_NAMES = {
+    UNMAPPED: gettext_lazy("No inventory category"),
+    "biogenic_co2": gettext_lazy("Biogenic CO2 of biomass burnt"),
+    "recovered": gettext_lazy("CO2 and CH4 recovered"),
+}
+
+
+def _category_label(key: str) -> str:
+    names = category_name(key)
+    if names is None:
+        return str(_CATEGORY_NAMES.get(key, key))
+    zh, en = names
+    return zh if (get_language() or "zh-hans").startswith("zh") else en
+
+
+def _reconciliation_rows(lines: list[SectorLine]) -> list[dict[str, Any]]:
+    """The lines with their names in the active language (the inventory's sector and
+    category names) and the categories' IPCC codes."""
+    return [
+        {
+            "line": line,
+            "name": str(_GROUP_NAMES[line.sector])
+            if line.sector in _GROUP_NAMES
+            else inventory_selectors.sector_name(line.sector),
+            "categories": [
+                {"line": c, "name": _category_label(c.category), "code": category_code(c.category)}
+                for c in line.categories
+            ],
+        }
+        for line in lines
+    ]
+
+
 def reconciliation(user: AnyUser | None, root: Jurisdiction, year: int) -> list[dict[str, Any]]:
     """For the jurisdiction and each of its sub-jurisdictions: the enterprises' approved
-    verified emissions by source, against the inventory's direct emissions by sector of that
-    year (``inventory.selectors.current_runs``), as :func:`reconcile.reconcile` lines."""
+    verified emissions by source (with the sector guideline of their report), against the
+    inventory's direct emissions of that year by sector and category, as
+    :func:`reconcile.reconcile` lines (``lines``) and as named rows (``rows``).
+
+    The current compilations of every jurisdiction are read in one query
+    (``inventory.selectors.current_runs_of_year``), their category totals from the summaries
+    (``category_figures``: one query more for compilations made before the summary kept
+    them)."""
     places = [root, *Jurisdiction.objects.filter(parent=root).order_by("sort_order", "code")]
     verified_rows = (
         scoped(VerifiedEmission.objects.all(), user)
@@ -833,25 +578,40 @@ def reconciliation(user: AnyUser | None, root: Jurisdiction, year: int) -> list[
             "assignment__enterprise__jurisdiction_id",
             "assignment__enterprise__credit_code",
             "source",
+            "assignment__report__sector",
             "tco2e",
         )
     )
-    by_place: dict[int, list[tuple[str, str, Decimal]]] = {}
-    for place_id, code, source, tco2e in verified_rows:
-        by_place.setdefault(place_id, []).append((code, source, tco2e))
+    by_place: dict[int, list[tuple[str, str, str, Decimal]]] = {}
+    for place_id, code, source, guideline, tco2e in verified_rows:
+        by_place.setdefault(place_id, []).append((code, source, guideline or "", tco2e))
+    current = inventory_selectors.current_runs_of_year(user, places, year)
+    figures = inventory_selectors.category_figures(current.values())
     out = []
     for place in places:
         mine = list(by_place.get(place.pk, []))
         if place.pk == root.pk:  # the root sums its sub-jurisdictions' enterprises as well
             for other in places[1:]:
                 mine += by_place.get(other.pk, [])
-        run = inventory_selectors.current_runs(user, place).get(year)
+        run = current.get(place.pk)
         inventory = None
         if run is not None:
-            inventory = {
-                k: float(v) for k, v in ((run.summary or {}).get("by_sector_tco2e") or {}).items()
+            by_sector = (run.summary or {}).get("by_sector_tco2e") or {}
+            by_category, by_subcategory = figures[run.pk]
+            inventory = InventoryFigures(
+                by_sector={k: float(v) for k, v in by_sector.items()},
+                by_category=by_category,
+                by_subcategory=by_subcategory,
+            )
+        lines = reconcile(mine, inventory)
+        out.append(
+            {
+                "jurisdiction": place,
+                "run": run,
+                "lines": lines,
+                "rows": _reconciliation_rows(lines),
             }
-        out.append({"jurisdiction": place, "run": run, "lines": reconcile(mine, inventory)})
+        )
     return out
 
 
